@@ -1,0 +1,76 @@
+"""Sanic application factory: wires settings, PostgreSQL (Tortoise), Redis and the blueprints."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Sanic
+from sanic_ext import Extend
+
+from backend.api.errors import install_error_handlers
+from backend.cache.redis import Cache
+from backend.config import Settings, get_settings
+from backend.db.setup import close_orm, init_orm
+
+log = logging.getLogger("englog.app")
+
+
+def _blueprints() -> list:
+    # Imported here so a test can build several apps without import-time side effects.
+    from backend.analytics.routes import bp as analytics
+    from backend.auth.routes import bp as auth
+    from backend.insights.routes import bp as insights
+    from backend.logs.routes import bp as logs
+    from backend.ops.routes import bp as ops
+    from backend.projects.routes import bp as projects
+    from backend.tags.routes import bp as tags
+    from backend.timers.routes import bp as timers
+    from backend.users.routes import bp as users
+
+    return [ops, auth, users, logs, timers, projects, tags, analytics, insights]
+
+
+def create_app(settings: Settings | None = None, name: str = "englog") -> Sanic:
+    settings = settings or get_settings()
+    app = Sanic(name, strict_slashes=False)
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.OAS_UI_DEFAULT = "swagger"
+    app.config.OAS_URL_PREFIX = "/docs"
+    app.config.OAS_UI_REDOC = False
+    app.config.OAS_AUTODOC = False
+    app.config.CORS = False
+    app.config.REQUEST_MAX_SIZE = 5_000_000
+    app.ctx.settings = settings
+    Extend(app, oas=True, openapi_config=None)
+    app.ext.openapi.describe(
+        "EngLog API",
+        version="1.0.0",
+        description="Work log for software engineers. Errors are application/problem+json "
+        "(RFC 9457). Times are RFC 3339; date filters are read in the user's timezone.",
+    )
+    app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer", bearer_format="JWT")
+
+    install_error_handlers(app)
+    for bp in _blueprints():
+        app.blueprint(bp)
+
+    @app.before_server_start
+    async def _start(app: Sanic) -> None:
+        await init_orm(settings.database_url)
+        app.ctx.cache = Cache(settings.redis_url, settings.redis_prefix)
+        await app.ctx.cache.ping()
+
+    @app.after_server_stop
+    async def _stop(app: Sanic) -> None:
+        await app.ctx.cache.close()
+        await close_orm()
+
+    # Issue 3 attaches the gRPC server, task-queue listeners and scheduler here.
+    try:
+        from backend.queue.lifecycle import attach as attach_queue
+    except ImportError:
+        attach_queue = None
+    if attach_queue is not None:
+        attach_queue(app)
+
+    return app

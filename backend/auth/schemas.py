@@ -1,0 +1,69 @@
+"""Request and response bodies for /v1/auth."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import available_timezones
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+_ZONES = available_timezones()
+
+
+def check_timezone(v: str) -> str:
+    if v not in _ZONES:
+        raise ValueError(f"'{v}' is not an IANA timezone name, e.g. 'Europe/Berlin' or 'UTC'")
+    return v
+
+
+def check_email(v: str) -> str:
+    v = v.strip()
+    if len(v) > 255 or not EMAIL_RE.match(v):
+        raise ValueError("must be a valid email address")
+    return v.lower()
+
+
+class RegisterBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: str = Field(..., max_length=255, examples=["ada@example.com"])
+    password: str = Field(..., min_length=10, max_length=256,
+                          description="At least 10 characters.")
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+    timezone: str = Field("UTC", max_length=64, description="IANA timezone name.")
+
+    _email = field_validator("email")(check_email)
+    _tz = field_validator("timezone")(check_timezone)
+
+
+class LoginBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(..., max_length=255)
+    password: str = Field(..., min_length=1, max_length=256)
+
+
+class RefreshBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(..., min_length=1, max_length=4096)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    first_name: str
+    last_name: str
+    timezone: str
+    preferences: dict
+    created_at: str
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"
+    expires_in: int = Field(..., description="Access-token lifetime in seconds.")
+    user: UserOut

@@ -1,0 +1,145 @@
+"""Redis access that degrades instead of failing.
+
+Redis holds only derived or short-lived data (caches, rate-limit counters, revoked
+session ids), so when it is down the API keeps serving from PostgreSQL and /health
+reports "degraded". Every call here swallows connection errors and returns a miss.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger("englog.redis")
+
+# After a failure, skip Redis for this long so a dead Redis does not add a connect
+# attempt to every request.
+_RETRY_AFTER_S = 2.0
+
+
+class Cache:
+    def __init__(self, url: str, prefix: str) -> None:
+        self.prefix = prefix
+        self.client = Redis.from_url(
+            url, socket_connect_timeout=0.25, socket_timeout=0.5, health_check_interval=30
+        )
+        self._down_until = 0.0
+
+    def key(self, *parts: Any) -> str:
+        return self.prefix + ":".join(str(p) for p in parts)
+
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, exc: Exception) -> None:
+        if self.available:
+            log.warning("redis unavailable, degrading: %s", exc)
+        self._down_until = time.monotonic() + _RETRY_AFTER_S
+
+    async def ping(self) -> bool:
+        try:
+            ok = bool(await self.client.ping())
+            self._down_until = 0.0
+            return ok
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return False
+
+    async def get_json(self, key: str) -> Any | None:
+        if not self.available:
+            return None
+        try:
+            raw = await self.client.get(key)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return None
+        return orjson.loads(raw) if raw is not None else None
+
+    async def mget(self, *keys: str) -> list[bytes | None]:
+        if not self.available:
+            return [None] * len(keys)
+        try:
+            return await self.client.mget(keys)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return [None] * len(keys)
+
+    async def set_json(self, key: str, value: Any, ttl: int) -> None:
+        if not self.available:
+            return
+        try:
+            await self.client.set(key, orjson.dumps(value, default=str), ex=ttl)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+
+    async def set(self, key: str, value: str | bytes, ttl: int) -> None:
+        if not self.available:
+            return
+        try:
+            await self.client.set(key, value, ex=ttl)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+
+    async def get(self, key: str) -> bytes | None:
+        if not self.available:
+            return None
+        try:
+            return await self.client.get(key)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return None
+
+    async def delete(self, *keys: str) -> None:
+        if not self.available or not keys:
+            return
+        try:
+            await self.client.delete(*keys)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+
+    async def incr(self, key: str, ttl: int | None = None) -> int | None:
+        if not self.available:
+            return None
+        try:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.incr(key)
+                if ttl:
+                    pipe.expire(key, ttl, nx=True)
+                res = await pipe.execute()
+            return int(res[0])
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return None
+
+    async def ttl(self, key: str) -> int | None:
+        if not self.available:
+            return None
+        try:
+            return int(await self.client.ttl(key))
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return None
+
+    async def close(self) -> None:
+        try:
+            await self.client.aclose()
+        except (RedisError, OSError):
+            pass
+
+    # --- per-user data version: bumping it invalidates every cache derived from entries ---
+
+    def data_version_key(self, user_id: Any) -> str:
+        return self.key("datav", user_id)
+
+    async def data_version(self, user_id: Any) -> str | None:
+        raw = await self.get(self.data_version_key(user_id))
+        return raw.decode() if raw is not None else "0" if self.available else None
+
+    async def bump_data_version(self, user_id: Any) -> None:
+        await self.incr(self.data_version_key(user_id))

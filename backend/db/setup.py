@@ -1,0 +1,98 @@
+"""Database bootstrap: Tortoise config, create-if-missing, and applying migrations with aerich."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from aerich import Command
+from tortoise import Tortoise
+
+log = logging.getLogger("englog.db")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MODELS = ["backend.db.models", "aerich.models"]
+
+
+def tortoise_config(database_url: str, *, pool_max: int = 20) -> dict:
+    parts = urlsplit(database_url)
+    return {
+        "connections": {
+            "default": {
+                "engine": "tortoise.backends.asyncpg",
+                "credentials": {
+                    "host": parts.hostname or "127.0.0.1",
+                    "port": parts.port or 5432,
+                    "user": parts.username or "postgres",
+                    "password": parts.password or "",
+                    "database": parts.path.lstrip("/") or "englog",
+                    "minsize": 1,
+                    "maxsize": pool_max,
+                },
+            }
+        },
+        "apps": {"models": {"models": MODELS, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _asyncpg_dsn(database_url: str) -> str:
+    return database_url.replace("postgres://", "postgresql://", 1)
+
+
+async def create_database_if_missing(database_url: str) -> bool:
+    parts = urlsplit(_asyncpg_dsn(database_url))
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    conn = await asyncpg.connect(admin)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            # Identifiers cannot be bound parameters; quote it instead.
+            await conn.execute(f'CREATE DATABASE "{name.replace(chr(34), "")}"')
+            log.info("created database %s", name)
+        return not exists
+    finally:
+        await conn.close()
+
+
+async def drop_database(database_url: str) -> None:
+    parts = urlsplit(_asyncpg_dsn(database_url))
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def apply_migrations(database_url: str) -> list[str]:
+    """Apply every pending migration in migrations/models, each in its own transaction."""
+    config = tortoise_config(database_url, pool_max=2)
+    # Initialise Tortoise ourselves: aerich's Command.__aenter__ skips it once Tortoise has
+    # been initialised earlier in the process, which breaks a second run.
+    await Tortoise.init(config=config)
+    try:
+        cmd = Command(config, app="models", location=str(MIGRATIONS_DIR))
+        await cmd.init()
+        applied = await cmd.upgrade(run_in_transaction=True)
+    finally:
+        await Tortoise.close_connections()
+    if applied:
+        log.info("applied migrations: %s", ", ".join(applied))
+    return applied
+
+
+async def init_orm(database_url: str, *, pool_max: int = 20) -> None:
+    # The global fallback lets request tasks (created outside the listener's context) see it.
+    await Tortoise.init(
+        config=tortoise_config(database_url, pool_max=pool_max), _enable_global_fallback=True
+    )
+
+
+async def close_orm() -> None:
+    await Tortoise.close_connections()

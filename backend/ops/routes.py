@@ -1,0 +1,49 @@
+"""Liveness, readiness and health. /health is degraded (200) when only Redis is down."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import json
+from sanic_ext import openapi
+from tortoise import connections
+
+import logging
+
+log = logging.getLogger("englog.ops")
+bp = Blueprint("ops")
+
+
+@bp.get("/live")
+@openapi.summary("Liveness: the process answers")
+@openapi.tag("ops")
+async def live(request: Request):
+    return json({"status": "ok"})
+
+
+async def _db_ok() -> bool:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+        return True
+    except Exception as exc:
+        log.warning("database check failed: %r", exc)
+        return False
+
+
+@bp.get("/ready")
+@openapi.summary("Readiness: PostgreSQL reachable")
+@openapi.tag("ops")
+async def ready(request: Request):
+    ok = await _db_ok()
+    return json({"status": "ready" if ok else "unavailable"}, status=200 if ok else 503)
+
+
+@bp.get("/health")
+@openapi.summary("Health of the API and its dependencies")
+@openapi.tag("ops")
+async def health(request: Request):
+    db = await _db_ok()
+    redis = await request.app.ctx.cache.ping()
+    status = "ok" if db and redis else ("degraded" if db else "down")
+    body = {"status": status, "database": "ok" if db else "down",
+            "redis": "ok" if redis else "down"}
+    return json(body, status=200 if db else 503)
