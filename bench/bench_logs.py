@@ -1,0 +1,124 @@
+"""POST /v1/logs throughput and latency at 16 concurrent clients, against raw asyncpg
+single-row inserts of the same rows at the same concurrency, on the same machine and run.
+
+    .venv/bin/python -m bench.bench_logs [--requests 4000] [--concurrency 16] [--workers 1]
+
+Prints requests/s, p50/p99 latency for both, and the ratio API/raw (target >= 0.6).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import httpx
+
+from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
+from bench.http_load import json_post, percentile, run_load
+from tests.support.servers import ApiProcess, test_env
+
+PG = os.environ.get("ENGLOG_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_URL = f"{PG}/englog_bench_logs"
+BASE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def entry_body(i: int) -> dict:
+    start = BASE + timedelta(minutes=30 * i)
+    return {
+        "title": f"Benchmark entry {i}",
+        "description": "Measured by bench/bench_logs.py",
+        "activity_type": "code",
+        "start_time": start.isoformat(),
+        "end_time": (start + timedelta(minutes=25)).isoformat(),
+        "value_rating": "high",
+        "impact_level": "team",
+        "tags": ["python", "performance"],
+    }
+
+
+async def bench_api(total: int, concurrency: int, workers: int) -> dict:
+    env = test_env(DB_URL, f"englog-bench-{os.getpid()}:", ENGLOG_WORKERS=str(workers))
+    server = ApiProcess(env)
+    server.start()
+    try:
+        r = httpx.post(server.url + "/v1/auth/register", json={
+            "email": f"bench-{uuid.uuid4().hex[:8]}@example.com", "password": "benchmark-pass-1"})
+        r.raise_for_status()
+        headers = {"Authorization": "Bearer " + r.json()["access_token"]}
+        host = f"127.0.0.1:{server.port}"
+        bodies = [json.dumps(entry_body(i)).encode() for i in range(total + 200)]
+        # Warm-up: JIT-free Python still has caches (prepared statements, pools) to fill.
+        await run_load(server.url, lambda i: json_post(host, "/v1/logs", bodies[total + i % 200],
+                                                       headers), 200, concurrency)
+        wall, lat, statuses = await run_load(
+            server.url, lambda i: json_post(host, "/v1/logs", bodies[i], headers), total,
+            concurrency)
+    finally:
+        server.stop()
+    assert statuses.get(201) == total, statuses
+    return {"rps": total / wall, "p50": percentile(lat, 50), "p99": percentile(lat, 99)}
+
+
+async def bench_raw(total: int, concurrency: int) -> dict:
+    dsn = DB_URL.replace("postgres://", "postgresql://", 1)
+    pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
+    user_id = await pool.fetchval(
+        "INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id",
+        f"raw-{uuid.uuid4().hex[:8]}@example.com")
+    sql = ("INSERT INTO log_entries (user_id, title, description, activity_type, start_time, "
+           "end_time, value_rating, impact_level) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id")
+    rows = []
+    for i in range(total):
+        b = entry_body(i)
+        rows.append((user_id, b["title"], b["description"], b["activity_type"],
+                     datetime.fromisoformat(b["start_time"]), datetime.fromisoformat(b["end_time"]),
+                     b["value_rating"], b["impact_level"]))
+    latencies: list[float] = []
+    it = iter(rows)
+
+    async def client() -> None:
+        async with pool.acquire() as conn:
+            for row in it:
+                t0 = time.perf_counter()
+                await conn.fetchval(sql, *row)
+                latencies.append(time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    wall = time.perf_counter() - t0
+    await pool.close()
+    return {"rps": total / wall, "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--requests", type=int, default=4000)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=1, help="Sanic worker processes")
+    args = ap.parse_args()
+
+    await drop_database(DB_URL)
+    await create_database_if_missing(DB_URL)
+    await apply_migrations(DB_URL)
+    try:
+        raw = await bench_raw(args.requests, args.concurrency)
+        api = await bench_api(args.requests, args.concurrency, args.workers)
+    finally:
+        await drop_database(DB_URL)
+
+    print(f"\nPOST /v1/logs vs raw asyncpg INSERT — {args.requests} requests, "
+          f"{args.concurrency} concurrent clients, {args.workers} API worker(s), {os.cpu_count()} cores")
+    print(f"{'':18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, r in (("raw asyncpg", raw), ("POST /v1/logs", api)):
+        print(f"{name:18}{r['rps']:>10.0f}{r['p50'] * 1000:>10.2f}{r['p99'] * 1000:>10.2f}")
+    print(f"ratio API/raw throughput: {api['rps'] / raw['rps']:.2f}  (target >= 0.6)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
