@@ -346,6 +346,8 @@ async def test_cache_serves_until_the_data_version_is_bumped(berlin_week, db, re
     (DASH, {"start_date": "2026-11-08", "end_date": "2026-11-02"}, "end_date"),
     (DASH, {"start_date": "2000-01-01", "end_date": "2026-11-02"}, "end_date"),
     (DASH, {"start_date": "1900-01-01", "end_date": "1900-01-02"}, "start_date"),
+    (DASH, {"start_date": "0001-01-01"}, "start_date"),
+    (DASH, {"start_date": "2026-11-01", "end_date": "9999-12-31"}, "end_date"),
     (DASH, {"bogus": "1"}, "bogus"),
     (DIST, {"group_by": "colour"}, "group_by"),
     (DIST, {"start_date": "2026-11-09", "end_date": "2026-11-01"}, "end_date"),
