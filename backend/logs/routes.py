@@ -1,3 +1,115 @@
-from sanic import Blueprint
+"""/v1/logs: the activity log (CRUD, filtered list, all-or-nothing bulk create)."""
 
-bp = Blueprint("logs")
+from __future__ import annotations
+
+import uuid
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, empty, json
+
+from backend.api.docs import doc
+from backend.api.errors import not_found
+from backend.api.pagination import page
+from backend.api.validation import parse_body, parse_query
+from backend.auth.guard import authenticated
+from backend.logs import service
+from backend.logs.schemas import (
+    BulkCreate,
+    BulkOut,
+    EntryCreate,
+    EntryOut,
+    EntryPage,
+    EntryPatch,
+    EntryQuery,
+)
+
+bp = Blueprint("logs", url_prefix="/v1/logs")
+
+TAG = "logs"
+
+
+def entry_id(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        # A malformed id cannot name an entry: answer like any other unknown id.
+        raise not_found("Log entry") from None
+
+
+async def _changed(request: Request) -> None:
+    # Analytics and report caches key on this version, so they never serve stale data.
+    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
+
+
+@bp.post("/")
+@doc("Log an activity", tag=TAG, body=EntryCreate, response=EntryOut, status=201,
+     description="Tags are names; unknown ones become your own tags. Errors name the field.")
+@authenticated
+async def create(request: Request) -> HTTPResponse:
+    body = parse_body(request, EntryCreate)
+    entry = await service.create_entry(request.ctx.user.id, body)
+    await _changed(request)
+    return json(entry, status=201)
+
+
+@bp.get("/")
+@doc("List your entries", tag=TAG, query=EntryQuery, response=EntryPage,
+     description="Dates are read in your timezone, end_date inclusive. Default sort -start_time.")
+@authenticated
+async def list_entries(request: Request) -> HTTPResponse:
+    q = parse_query(request, EntryQuery, lists=("tags", "type"))
+    user = request.ctx.user
+    items, total = await service.list_entries(user.id, user.timezone, q)
+    return json(page(items, total, q))
+
+
+@bp.post("/bulk")
+@doc("Create many entries at once (all or nothing)", tag=TAG, body=BulkCreate,
+     response=BulkOut, status=201,
+     description="Up to 500 entries. If any is invalid nothing is written and the 422 names "
+     "each bad item as entries.<index>.<field>.")
+@authenticated
+async def bulk(request: Request) -> HTTPResponse:
+    body = parse_body(request, BulkCreate)
+    items = await service.bulk_create(request.ctx.user.id, body.entries)
+    await _changed(request)
+    return json({"items": items}, status=201)
+
+
+@bp.get("/<raw_id>")
+@doc("Get one entry", tag=TAG, response=EntryOut, errors=[404])
+@authenticated
+async def get(request: Request, raw_id: str) -> HTTPResponse:
+    return json(await service.get_entry(request.ctx.user.id, entry_id(raw_id)))
+
+
+@bp.put("/<raw_id>")
+@doc("Replace an entry", tag=TAG, body=EntryCreate, response=EntryOut, errors=[404])
+@authenticated
+async def replace(request: Request, raw_id: str) -> HTTPResponse:
+    eid = entry_id(raw_id)
+    body = parse_body(request, EntryCreate)
+    entry = await service.update_entry(request.ctx.user.id, eid, body)
+    await _changed(request)
+    return json(entry)
+
+
+@bp.patch("/<raw_id>")
+@doc("Change some fields of an entry", tag=TAG, body=EntryPatch, response=EntryOut,
+     errors=[404], description="project_id: null detaches the project; tags replaces the set.")
+@authenticated
+async def patch(request: Request, raw_id: str) -> HTTPResponse:
+    eid = entry_id(raw_id)
+    body = parse_body(request, EntryPatch)
+    entry = await service.update_entry(request.ctx.user.id, eid, body)
+    await _changed(request)
+    return json(entry)
+
+
+@bp.delete("/<raw_id>")
+@doc("Delete an entry", tag=TAG, status=204, errors=[404])
+@authenticated
+async def delete(request: Request, raw_id: str) -> HTTPResponse:
+    await service.delete_entry(request.ctx.user.id, entry_id(raw_id))
+    await _changed(request)
+    return empty()

@@ -1,0 +1,151 @@
+"""SQL for log entries: the entry projection, single-statement insert and the list query."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from backend.logs.schemas import EntryQuery
+from backend.tags.resolve import tag_ctes
+
+# Tags come back sorted by name: there is no position column, and a stable order keeps
+# responses comparable.
+TAGS_EXPR = """COALESCE((SELECT array_agg(t.name ORDER BY t.name)
+    FROM log_entry_tags lt JOIN tags t ON t.id = lt.tag_id
+    WHERE lt.log_entry_id = e.id), '{}'::text[]) AS tags"""
+
+COLUMNS = """e.id, e.title, e.description, e.activity_type, e.project_id, p.name AS project_name,
+    e.start_time, e.end_time, e.duration_minutes, e.value_rating, e.impact_level,
+    e.created_at, e.updated_at"""
+
+SELECT_ENTRY = f"""SELECT {COLUMNS}, {TAGS_EXPR}
+FROM log_entries e LEFT JOIN projects p ON p.id = e.project_id
+WHERE e.id = $1 AND e.user_id = $2"""
+
+SELECT_ENTRIES_BY_ID = f"""SELECT {COLUMNS}, {TAGS_EXPR}
+FROM log_entries e LEFT JOIN projects p ON p.id = e.project_id
+WHERE e.id = ANY($1::uuid[]) AND e.user_id = $2
+ORDER BY array_position($1::uuid[], e.id)"""
+
+# $1 user, $2 project (nullable), $3..$9 fields, [$10 tag names]. The project must be the
+# user's: otherwise nothing at all is written and no row comes back.
+_INSERT_HEAD = """entry_ok AS (
+    SELECT ($2::uuid IS NULL OR EXISTS (
+        SELECT 1 FROM projects WHERE id = $2::uuid AND owner_id = $1::uuid)) AS ok
+),
+e AS (
+    INSERT INTO log_entries (user_id, project_id, title, description, activity_type,
+                             start_time, end_time, value_rating, impact_level)
+    SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9 FROM entry_ok WHERE ok
+    RETURNING *
+)"""
+
+INSERT_ENTRY = f"""WITH {_INSERT_HEAD}
+SELECT {COLUMNS} FROM e LEFT JOIN projects p ON p.id = e.project_id"""
+
+INSERT_ENTRY_TAGS = f"""WITH {_INSERT_HEAD},
+{tag_ctes("$1::uuid", "$10", "(SELECT ok FROM entry_ok)")},
+links AS (
+    INSERT INTO log_entry_tags (log_entry_id, tag_id)
+    SELECT e.id, tag_ids.id FROM e, tag_ids
+)
+SELECT {COLUMNS} FROM e LEFT JOIN projects p ON p.id = e.project_id"""
+
+BULK_INSERT = """INSERT INTO log_entries (id, user_id, project_id, title, description,
+    activity_type, start_time, end_time, value_rating, impact_level)
+SELECT u.id, $1::uuid, u.project_id, u.title, u.description, u.activity_type, u.start_time,
+    u.end_time, u.value_rating, u.impact_level
+FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+            $8::timestamptz[], $9::text[], $10::text[])
+    AS u(id, project_id, title, description, activity_type, start_time, end_time,
+         value_rating, impact_level)"""
+
+LINK_PAIRS = """INSERT INTO log_entry_tags (log_entry_id, tag_id)
+SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING"""
+
+OWNED_PROJECTS = "SELECT id FROM projects WHERE owner_id = $1 AND id = ANY($2::uuid[])"
+
+LOCK_ENTRY = f"""SELECT {COLUMNS}, {TAGS_EXPR}
+FROM log_entries e LEFT JOIN projects p ON p.id = e.project_id
+WHERE e.id = $1 AND e.user_id = $2
+FOR UPDATE OF e"""
+
+UPDATE_ENTRY = """UPDATE log_entries SET project_id = $3, title = $4, description = $5,
+    activity_type = $6, start_time = $7, end_time = $8, value_rating = $9, impact_level = $10,
+    updated_at = now()
+WHERE id = $1 AND user_id = $2"""
+
+# Replace an entry's tags in one statement: drop links not in the new set, add the rest.
+SET_TAGS = f"""WITH {tag_ctes("$2::uuid", "$3")},
+dropped AS (
+    DELETE FROM log_entry_tags
+    WHERE log_entry_id = $1 AND tag_id NOT IN (SELECT id FROM tag_ids)
+)
+INSERT INTO log_entry_tags (log_entry_id, tag_id)
+SELECT $1, id FROM tag_ids ON CONFLICT DO NOTHING"""
+
+DELETE_ENTRY = "DELETE FROM log_entries WHERE id = $1 AND user_id = $2 RETURNING id"
+
+_ORDER = {
+    "start_time": "e.start_time ASC, e.id ASC",
+    "-start_time": "e.start_time DESC, e.id DESC",
+    "duration": "e.duration_minutes ASC, e.start_time ASC, e.id ASC",
+    "-duration": "e.duration_minutes DESC, e.start_time DESC, e.id DESC",
+    "created_at": "e.created_at ASC, e.id ASC",
+    "-created_at": "e.created_at DESC, e.id DESC",
+    "title": "lower(e.title) ASC, e.start_time DESC, e.id ASC",
+}
+
+
+def _like(q: str) -> str:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def day_start(d: Any, tz: str) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=ZoneInfo(tz))
+
+
+def list_sql(user_id: Any, q: EntryQuery, tz: str) -> tuple[str, list[Any], str, list[Any]]:
+    """(page SQL, its params, count SQL, its params). Dates are local days of `tz`."""
+    params: list[Any] = [user_id]
+    where = ["e.user_id = $1"]
+
+    def arg(value: Any) -> str:
+        params.append(value)
+        return f"${len(params)}"
+
+    if q.start_date is not None:
+        where.append(f"e.start_time >= {arg(day_start(q.start_date, tz))}")
+    if q.end_date is not None:
+        # Inclusive end date: before the start of the next local day.
+        where.append(f"e.start_time < {arg(day_start(q.end_date + timedelta(days=1), tz))}")
+    if q.project_id is not None:
+        where.append(f"e.project_id = {arg(q.project_id)}")
+    if q.type:
+        where.append(f"e.activity_type = ANY({arg([t.value for t in q.type])}::text[])")
+    if q.tags:
+        where.append(f"""EXISTS (SELECT 1 FROM log_entry_tags lt JOIN tags t ON t.id = lt.tag_id
+            WHERE lt.log_entry_id = e.id AND t.name = ANY({arg(q.tags)}::text[]))""")
+    if q.value_rating is not None:
+        where.append(f"e.value_rating = {arg(q.value_rating.value)}")
+    if q.impact_level is not None:
+        where.append(f"e.impact_level = {arg(q.impact_level.value)}")
+    if q.q and q.q.strip():
+        pattern = arg(_like(q.q.strip()))
+        where.append(f"(e.title ILIKE {pattern} OR e.description ILIKE {pattern})")
+
+    cond = " AND ".join(where)
+    order = _ORDER[q.sort]
+    count_sql = f"SELECT count(*) AS n FROM log_entries e WHERE {cond}"
+    count_params = list(params)
+    limit, offset = arg(q.limit), arg(q.offset)
+    # Page first, then project names and tags for that page only (no N+1, no work on
+    # rows that are cut by LIMIT).
+    page_sql = f"""SELECT {COLUMNS}, {TAGS_EXPR}, e.total
+FROM (SELECT e.*, count(*) OVER () AS total FROM log_entries e WHERE {cond}
+      ORDER BY {order} LIMIT {limit} OFFSET {offset}) e
+LEFT JOIN projects p ON p.id = e.project_id
+ORDER BY {order}"""
+    return page_sql, params, count_sql, count_params

@@ -1,0 +1,170 @@
+"""Request and response bodies for /v1/logs (the timers reuse the field rules)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from backend.api.pagination import PageQuery
+from backend.db.models import ActivityType, ImpactLevel, ValueRating
+from backend.tags.names import normalize_tag, normalize_tags
+
+MAX_DURATION = timedelta(hours=24)
+MAX_BULK = 500
+
+
+
+def no_nul(v: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it here instead of failing in the driver.
+    if "\x00" in v:
+        raise ValueError("must not contain NUL characters")
+    return v
+
+
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(no_nul),
+]
+Description = Annotated[str, StringConstraints(max_length=2000), AfterValidator(no_nul)]
+TagList = Annotated[
+    list[str], Field(max_length=100, description="Tag names; created on first use.")
+]
+
+
+def check_tags(v: list[str] | None) -> list[str] | None:
+    return None if v is None else normalize_tags(v)
+
+
+def check_end(end: datetime | None, info: ValidationInfo) -> datetime | None:
+    # A field validator (not a model validator) so the error names end_time.
+    start = info.data.get("start_time")
+    if end is None or start is None:
+        return end
+    if end <= start:
+        raise ValueError("must be after start_time")
+    if end - start > MAX_DURATION:
+        raise ValueError("an entry can last at most 24 hours")
+    return end
+
+
+class EntryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    description: Description = ""
+    activity_type: ActivityType
+    project_id: uuid.UUID | None = None
+    tags: TagList = Field(default_factory=list)
+    start_time: AwareDatetime
+    end_time: AwareDatetime
+    value_rating: ValueRating = ValueRating.medium
+    impact_level: ImpactLevel = ImpactLevel.personal
+
+    _tags = field_validator("tags")(check_tags)
+    _end = field_validator("end_time")(check_end)
+
+
+class EntryPatch(BaseModel):
+    """Every field optional; null is accepted only for project_id (clears it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Defaults are not validated, so an absent field stays None while an explicit null
+    # for a required field fails type validation and is reported on that field.
+    title: Title = None  # type: ignore[assignment]
+    description: Description = None  # type: ignore[assignment]
+    activity_type: ActivityType = None  # type: ignore[assignment]
+    project_id: uuid.UUID | None = None
+    tags: TagList = None  # type: ignore[assignment]
+    start_time: AwareDatetime = None  # type: ignore[assignment]
+    end_time: AwareDatetime = None  # type: ignore[assignment]
+    value_rating: ValueRating = None  # type: ignore[assignment]
+    impact_level: ImpactLevel = None  # type: ignore[assignment]
+
+    _tags = field_validator("tags")(check_tags)
+
+
+class BulkCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[EntryCreate] = Field(..., min_length=1, max_length=MAX_BULK)
+
+
+class ProjectRef(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
+class EntryOut(BaseModel):
+    id: uuid.UUID
+    title: str
+    description: str
+    activity_type: ActivityType
+    project_id: uuid.UUID | None
+    project: ProjectRef | None
+    tags: list[str]
+    start_time: datetime
+    end_time: datetime
+    duration_minutes: int
+    value_rating: ValueRating
+    impact_level: ImpactLevel
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryPage(BaseModel):
+    items: list[EntryOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class BulkOut(BaseModel):
+    items: list[EntryOut]
+
+
+SortKey = Literal[
+    "start_time", "-start_time", "duration", "-duration", "created_at", "-created_at", "title"
+]
+
+
+class EntryQuery(PageQuery):
+    start_date: date | None = Field(None, description="YYYY-MM-DD, in your timezone.")
+    end_date: date | None = Field(None, description="YYYY-MM-DD, in your timezone, inclusive.")
+    project_id: uuid.UUID | None = None
+    type: list[ActivityType] | None = Field(None, description="Activity types (any of).")
+    tags: list[str] | None = Field(
+        None, description="Tag names (any of); repeat or comma-separate."
+    )
+    value_rating: ValueRating | None = None
+    impact_level: ImpactLevel | None = None
+    q: Annotated[str, AfterValidator(no_nul)] | None = Field(
+        None, max_length=200, description="Text search in title/description."
+    )
+    sort: SortKey = Field("-start_time", description="start_time|-start_time|duration|...")
+
+    @field_validator("tags")
+    @classmethod
+    def _norm_tags(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else [normalize_tag(t) for t in v]
+
+    @field_validator("end_date")
+    @classmethod
+    def _range(cls, v: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("start_date")
+        if v is not None and start is not None and v < start:
+            raise ValueError("must not be before start_date")
+        return v

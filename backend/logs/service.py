@@ -1,0 +1,176 @@
+"""Log entry reads and writes. Every write here is scoped to one user id."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from backend.api.errors import field_error, not_found, pydantic_errors, validation_problem
+from backend.logs import queries as sql
+from backend.logs.schemas import EntryCreate, EntryPatch, EntryQuery
+from backend.tags.resolve import resolve_tag_ids
+
+M = TypeVar("M", bound=BaseModel)
+
+MERGE_FIELDS = ("title", "description", "activity_type", "project_id", "tags", "start_time",
+                "end_time", "value_rating", "impact_level")
+
+
+def db() -> Any:
+    return connections.get("default")
+
+
+def validate(model: type[M], data: dict[str, Any], prefix: str = "") -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_problem(pydantic_errors(exc, prefix)) from exc
+
+
+def entry_json(row: dict[str, Any], tags: list[str] | None = None) -> dict[str, Any]:
+    pid = row["project_id"]
+    return {
+        "id": str(row["id"]),
+        "title": row["title"],
+        "description": row["description"],
+        "activity_type": row["activity_type"],
+        "project_id": str(pid) if pid else None,
+        "project": {"id": str(pid), "name": row["project_name"]} if pid else None,
+        "tags": list(row["tags"]) if tags is None else tags,
+        "start_time": row["start_time"].isoformat(),
+        "end_time": row["end_time"].isoformat(),
+        "duration_minutes": row["duration_minutes"],
+        "value_rating": row["value_rating"],
+        "impact_level": row["impact_level"],
+        "created_at": row["created_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
+    }
+
+
+def _project_error() -> Exception:
+    # Same answer for a missing project and another user's: ids cannot be probed.
+    return field_error("project_id", "no such project")
+
+
+def _fields(user_id: uuid.UUID, body: EntryCreate) -> list[Any]:
+    return [user_id, body.project_id, body.title, body.description, body.activity_type.value,
+            body.start_time, body.end_time, body.value_rating.value, body.impact_level.value]
+
+
+async def create_entry(user_id: uuid.UUID, body: EntryCreate, conn: Any = None) -> dict[str, Any]:
+    """One statement: project ownership check, tag resolution, insert and tag links."""
+    conn = conn or db()
+    params = _fields(user_id, body)
+    try:
+        if body.tags:
+            rows = await conn.execute_query_dict(sql.INSERT_ENTRY_TAGS, [*params, body.tags])
+        else:
+            rows = await conn.execute_query_dict(sql.INSERT_ENTRY, params)
+    except IntegrityError as exc:  # the project was deleted while we inserted
+        raise _project_error() from exc
+    if not rows:
+        raise _project_error()
+    return entry_json(rows[0], sorted(body.tags))
+
+
+async def get_entry(user_id: uuid.UUID, entry_id: uuid.UUID, conn: Any = None) -> dict[str, Any]:
+    rows = await (conn or db()).execute_query_dict(sql.SELECT_ENTRY, [entry_id, user_id])
+    if not rows:
+        raise not_found("Log entry")
+    return entry_json(rows[0])
+
+
+async def update_entry(
+    user_id: uuid.UUID, entry_id: uuid.UUID, body: EntryCreate | EntryPatch
+) -> dict[str, Any]:
+    """PUT (EntryCreate: full replacement) or PATCH (EntryPatch: merged over the row)."""
+    async with in_transaction() as conn:
+        rows = await conn.execute_query_dict(sql.LOCK_ENTRY, [entry_id, user_id])
+        if not rows:
+            raise not_found("Log entry")
+        cur = rows[0]
+        if isinstance(body, EntryPatch):
+            # Re-validate the merged entry so cross-field rules (end after start, max
+            # duration) hold for the result, not just for the fields sent.
+            merged = {f: cur[f] for f in MERGE_FIELDS}
+            merged["tags"] = list(cur["tags"])
+            merged.update(body.model_dump(exclude_unset=True))
+            new = validate(EntryCreate, merged)
+        else:
+            new = body
+        if new.project_id is not None and new.project_id != cur["project_id"]:
+            owned = await conn.execute_query_dict(sql.OWNED_PROJECTS, [user_id, [new.project_id]])
+            if not owned:
+                raise _project_error()
+        try:
+            await conn.execute_query(sql.UPDATE_ENTRY, [entry_id, *_fields(user_id, new)])
+        except IntegrityError as exc:
+            raise _project_error() from exc
+        if set(new.tags) != set(cur["tags"]):
+            await conn.execute_query(sql.SET_TAGS, [entry_id, user_id, new.tags])
+        return await get_entry(user_id, entry_id, conn)
+
+
+async def delete_entry(user_id: uuid.UUID, entry_id: uuid.UUID) -> None:
+    rows = await db().execute_query_dict(sql.DELETE_ENTRY, [entry_id, user_id])
+    if not rows:
+        raise not_found("Log entry")
+
+
+async def list_entries(user_id: uuid.UUID, tz: str, q: EntryQuery) -> tuple[list[dict], int]:
+    page_sql, params, count_sql, count_params = sql.list_sql(user_id, q, tz)
+    conn = db()
+    rows = await conn.execute_query_dict(page_sql, params)
+    if rows:
+        total = rows[0]["total"]
+    elif q.offset == 0:
+        total = 0
+    else:  # past the end: the window count saw no rows, so count separately
+        total = (await conn.execute_query_dict(count_sql, count_params))[0]["n"]
+    return [entry_json(r) for r in rows], total
+
+
+async def bulk_create(user_id: uuid.UUID, entries: list[EntryCreate]) -> list[dict[str, Any]]:
+    """All or nothing: every item is checked before anything is written."""
+    conn = db()
+    wanted = list({e.project_id for e in entries if e.project_id is not None})
+    if wanted:
+        owned = {r["id"] for r in await conn.execute_query_dict(sql.OWNED_PROJECTS,
+                                                                [user_id, wanted])}
+        errors = [
+            {"field": f"entries.{i}.project_id", "message": "no such project",
+             "code": "unknown_project"}
+            for i, e in enumerate(entries) if e.project_id is not None and e.project_id not in owned
+        ]
+        if errors:
+            raise validation_problem(errors)
+    ids = [uuid.uuid4() for _ in entries]
+    names = sorted({t for e in entries for t in e.tags})
+    try:
+        async with in_transaction() as tx:
+            tag_ids = await resolve_tag_ids(tx, user_id, names)
+            await tx.execute_query(sql.BULK_INSERT, [
+                user_id, ids,
+                [e.project_id for e in entries],
+                [e.title for e in entries],
+                [e.description for e in entries],
+                [e.activity_type.value for e in entries],
+                [e.start_time for e in entries],
+                [e.end_time for e in entries],
+                [e.value_rating.value for e in entries],
+                [e.impact_level.value for e in entries],
+            ])
+            pairs = [(eid, tag_ids[t]) for eid, e in zip(ids, entries, strict=True)
+                     for t in e.tags]
+            if pairs:
+                await tx.execute_query(sql.LINK_PAIRS, [[p[0] for p in pairs],
+                                                        [p[1] for p in pairs]])
+            rows = await tx.execute_query_dict(sql.SELECT_ENTRIES_BY_ID, [ids, user_id])
+    except IntegrityError as exc:  # a project was deleted meanwhile
+        raise field_error("entries", "a referenced project no longer exists") from exc
+    return [entry_json(r) for r in rows]
