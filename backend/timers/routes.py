@@ -1,3 +1,86 @@
-from sanic import Blueprint
+"""/v1/timers: start/stop a running timer, or backfill "I did this for N minutes"."""
 
-bp = Blueprint("timers")
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, empty, json
+
+from backend.api.docs import doc
+from backend.api.validation import parse_body
+from backend.auth.guard import authenticated
+from backend.logs.schemas import EntryOut
+from backend.timers import service
+from backend.timers.schemas import (
+    Backfill,
+    TimerCurrent,
+    TimerOut,
+    TimerPatch,
+    TimerStart,
+    TimerStop,
+)
+
+bp = Blueprint("timers", url_prefix="/v1/timers")
+
+TAG = "timers"
+
+
+def _optional_body(request: Request, model: type) -> object:
+    # The TUI starts/stops with an empty POST; an empty body means "no overrides".
+    return parse_body(request, model) if request.body and request.body.strip() else model()
+
+
+@bp.post("/start")
+@doc("Start a timer", tag=TAG, body=TimerStart, response=TimerOut, status=201, errors=[409],
+     description="At most one timer runs per user; a second start answers 409. Body optional.")
+@authenticated
+async def start(request: Request) -> HTTPResponse:
+    body = _optional_body(request, TimerStart)
+    return json(await service.start(request.ctx.user.id, body), status=201)
+
+
+@bp.get("/current")
+@doc("The running timer, if any", tag=TAG, response=TimerCurrent)
+@authenticated
+async def current(request: Request) -> HTTPResponse:
+    timer = await service.current(request.ctx.user.id)
+    return json({"running": timer is not None, "timer": timer})
+
+
+@bp.patch("/current")
+@doc("Change the running timer", tag=TAG, body=TimerPatch, response=TimerOut, errors=[404])
+@authenticated
+async def update(request: Request) -> HTTPResponse:
+    body = parse_body(request, TimerPatch)
+    return json(await service.update(request.ctx.user.id, body))
+
+
+@bp.post("/stop")
+@doc("Stop the timer and log it", tag=TAG, body=TimerStop, response=EntryOut, status=201,
+     errors=[404],
+     description="Creates the entry from the timer (body fields override). Needs a title; "
+     "on any 422 the timer keeps running. Body optional.")
+@authenticated
+async def stop(request: Request) -> HTTPResponse:
+    body = _optional_body(request, TimerStop)
+    entry = await service.stop(request.ctx.user.id, body)
+    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
+    return json(entry, status=201)
+
+
+@bp.post("/cancel")
+@doc("Discard the running timer", tag=TAG, status=204, errors=[404])
+@authenticated
+async def cancel(request: Request) -> HTTPResponse:
+    await service.cancel(request.ctx.user.id)
+    return empty()
+
+
+@bp.post("/backfill")
+@doc("Log something that just ended", tag=TAG, body=Backfill, response=EntryOut, status=201,
+     description="Creates an entry that lasted `minutes` and ended at end_time (default now).")
+@authenticated
+async def backfill(request: Request) -> HTTPResponse:
+    body = parse_body(request, Backfill)
+    entry = await service.backfill(request.ctx.user.id, body)
+    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
+    return json(entry, status=201)
