@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import orjson
 from tortoise import connections
 
 from backend.analytics.metrics import (
@@ -21,6 +22,7 @@ from backend.analytics.metrics import (
     WEEKDAYS,
     compute_metrics,
     pct,
+    ratio,
 )
 from backend.analytics.periods import day_start, local_dates, local_range, week_start, zone
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
@@ -45,40 +47,43 @@ def _weight_case(column: str, weights: dict[str, int]) -> str:
     return f"CASE {column} {whens} END"
 
 
+def _sums(column: str, keys: list[str] | range, prefix: str) -> list[str]:
+    return [f"COALESCE(sum(m) FILTER (WHERE {column} = {k!r}), 0)::bigint AS {prefix}_{k}"
+            for k in keys]
+
+
+# One pass of FILTERed sums over a materialised scan: about 2x faster than GROUPING SETS
+# (which must sort for count(DISTINCT)) or a UNION of GROUP BYs (one hash pass each).
+# date_part, not extract: extract returns numeric since PostgreSQL 14, and is much slower.
 _SUMMARY_SQL = f"""
-WITH e AS (
+WITH f AS MATERIALIZED (
     SELECT le.activity_type, le.value_rating, le.impact_level, le.project_id,
-           p.name AS project_name, le.duration_minutes AS m,
-           extract(hour FROM le.start_time AT TIME ZONE $4)::int AS hour,
-           extract(isodow FROM le.start_time AT TIME ZONE $4)::int AS dow,
+           le.duration_minutes AS m,
+           date_part('hour', le.start_time AT TIME ZONE $4)::int AS hour,
+           date_part('isodow', le.start_time AT TIME ZONE $4)::int AS dow,
            (le.start_time AT TIME ZONE $4)::date AS day
     FROM log_entries le
-    LEFT JOIN projects p ON p.id = le.project_id
     WHERE le.user_id = $1 AND le.start_time >= $2 AND le.start_time < $3
 )
 SELECT
-    CASE
-        WHEN GROUPING(activity_type) = 0 THEN 'type'
-        WHEN GROUPING(value_rating) = 0 THEN 'value'
-        WHEN GROUPING(impact_level) = 0 THEN 'impact'
-        WHEN GROUPING(project_id) = 0 THEN 'project'
-        WHEN GROUPING(hour) = 0 THEN 'hour'
-        WHEN GROUPING(dow) = 0 THEN 'dow'
-        ELSE 'total'
-    END AS dim,
-    COALESCE(activity_type, value_rating, impact_level, project_id::text,
-             hour::text, dow::text) AS key,
-    project_name,
     count(*)::int AS entries,
     COALESCE(sum(m), 0)::bigint AS minutes,
     count(DISTINCT day)::int AS active_days,
     COALESCE(sum(m) FILTER (WHERE activity_type IN ({_sql_list(FOCUS_TYPES)})
                             AND m >= {FOCUS_MIN_MINUTES}), 0)::bigint AS focus,
     COALESCE(sum(m * {_weight_case("value_rating", VALUE_WEIGHTS)}
-                   * {_weight_case("impact_level", IMPACT_WEIGHTS)}), 0)::bigint AS vi
-FROM e
-GROUP BY GROUPING SETS ((activity_type), (value_rating), (impact_level),
-                        (project_id, project_name), (hour), (dow), ())
+                   * {_weight_case("impact_level", IMPACT_WEIGHTS)}), 0)::bigint AS vi,
+    {", ".join(_sums("activity_type", TYPES, "type")
+               + _sums("value_rating", VALUES, "value")
+               + _sums("impact_level", IMPACTS, "impact")
+               + _sums("hour", range(24), "hour")
+               + _sums("dow", range(1, 8), "dow"))},
+    (SELECT json_agg(json_build_object('project_id', x.project_id, 'name', p.name,
+                                       'minutes', x.minutes, 'entries', x.entries))
+     FROM (SELECT project_id, sum(m)::bigint AS minutes, count(*)::int AS entries
+           FROM f GROUP BY project_id) x
+     LEFT JOIN projects p ON p.id = x.project_id) AS projects
+FROM f
 """
 
 
@@ -95,24 +100,22 @@ def _check(tz: str, start: datetime, end: datetime) -> None:
 async def period_summary(user_id: UUID, start: datetime, end: datetime, tz: str) -> dict:
     """Totals, distributions and the 9 metrics for entries with start_time in [start, end)."""
     _check(tz, start, end)
-    rows = await _fetch(_SUMMARY_SQL, [user_id, start, end, tz])
-    by: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        by.setdefault(r["dim"], []).append(r)
-    total = by["total"][0]
+    total = (await _fetch(_SUMMARY_SQL, [user_id, start, end, tz]))[0]
     minutes = int(total["minutes"])
 
-    def mins(dim: str, keys: list[str]) -> dict[str, int]:
-        found = {r["key"]: int(r["minutes"]) for r in by.get(dim, [])}
-        return {k: found.get(k, 0) for k in keys}
+    def mins(prefix: str, keys: list[str]) -> dict[str, int]:
+        return {k: int(total[f"{prefix}_{k}"]) for k in keys}
 
     by_type = mins("type", TYPES)
     by_value = mins("value", VALUES)
     by_impact = mins("impact", IMPACTS)
+    raw_projects = total["projects"]
+    if isinstance(raw_projects, str):
+        raw_projects = orjson.loads(raw_projects)
     projects = [
-        {"project_id": r["key"], "name": r["project_name"] if r["key"] else NO_PROJECT,
-         "minutes": int(r["minutes"]), "entries": r["entries"]}
-        for r in by.get("project", [])
+        {"project_id": p["project_id"], "name": p["name"] if p["project_id"] else NO_PROJECT,
+         "minutes": int(p["minutes"]), "entries": int(p["entries"])}
+        for p in raw_projects or []
     ]
     projects.sort(key=lambda p: (-p["minutes"], p["name"].lower()))
     first, last, days = local_dates(start, end, tz)
@@ -122,8 +125,8 @@ async def period_summary(user_id: UUID, start: datetime, end: datetime, tz: str)
         by_type=by_type,
         by_value=by_value,
         by_impact=by_impact,
-        by_hour={int(r["key"]): int(r["minutes"]) for r in by.get("hour", [])},
-        by_isodow={int(r["key"]): int(r["minutes"]) for r in by.get("dow", [])},
+        by_hour={h: int(total[f"hour_{h}"]) for h in range(24)},
+        by_isodow={d: int(total[f"dow_{d}"]) for d in range(1, 8)},
         focus_minutes=int(total["focus"]),
         value_impact_sum=int(total["vi"]),
     )
@@ -131,7 +134,7 @@ async def period_summary(user_id: UUID, start: datetime, end: datetime, tz: str)
         "period": {"start": start.isoformat(), "end": end.isoformat(), "timezone": tz,
                    "days": days, "start_date": first.isoformat(), "end_date": last.isoformat()},
         "totals": {"entries": total["entries"], "minutes": minutes,
-                   "hours": round(minutes / 60, 2), "active_days": total["active_days"]},
+                   "hours": ratio(minutes, 60, 2), "active_days": total["active_days"]},
         "by_type": by_type,
         "by_project": projects,
         "by_value": by_value,
@@ -153,8 +156,8 @@ _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "tag": ("t.name", "t.name",
             "LEFT JOIN log_entry_tags let ON let.log_entry_id = le.id "
             "LEFT JOIN tags t ON t.id = let.tag_id"),
-    "hour": (f"extract(hour FROM {_LOCAL})::int::text", "''", ""),
-    "weekday": (f"extract(isodow FROM {_LOCAL})::int::text", "''", ""),
+    "hour": (f"date_part('hour', {_LOCAL})::int::text", "''", ""),
+    "weekday": (f"date_part('isodow', {_LOCAL})::int::text", "''", ""),
     "day": (f"{_LOCAL}::date::text", "''", ""),
 }
 
