@@ -1,0 +1,1 @@
+"""Recurring and API-side jobs: the scheduler, cleanups, GDPR deletions and weekly reports."""

@@ -1,0 +1,64 @@
+"""Retention jobs. Finished tasks are kept 30 days (long enough to debug a failure a user
+reports); generated insights 365 days (an annual review must still find last year's reports)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from tortoise import connections
+
+from backend.queue.handlers import api_job
+
+log = logging.getLogger("englog.jobs.cleanup")
+
+TASK_RETENTION_DAYS = 30
+INSIGHT_RETENTION_DAYS = 365
+
+
+async def _delete(sql: str, params: list) -> int:
+    count, _ = await connections.get("default").execute_query(sql, params)
+    return int(count or 0)
+
+
+async def cleanup_tasks(older_than_days: int = TASK_RETENTION_DAYS) -> int:
+    return await _delete(
+        "DELETE FROM tasks WHERE status IN ('completed', 'failed', 'cancelled') "
+        "AND completed_at < now() - make_interval(days => $1)", [older_than_days])
+
+
+async def cleanup_insights(older_than_days: int = INSIGHT_RETENTION_DAYS) -> int:
+    # Only finished reports: a queued/running one belongs to a live task.
+    return await _delete(
+        "DELETE FROM generated_insights WHERE status IN ('completed', 'failed') "
+        "AND created_at < now() - make_interval(days => $1)", [older_than_days])
+
+
+async def cleanup_denylist() -> int:
+    """Prefer the auth domain's own cleanup; fall back to dropping expired denylist rows."""
+    try:
+        jobs = importlib.import_module("backend.auth.jobs")
+    except ModuleNotFoundError as exc:
+        if exc.name != "backend.auth.jobs":
+            raise
+        jobs = None
+    fn = getattr(jobs, "cleanup_denylist", None)
+    if fn is not None:
+        return int(await fn() or 0)
+    # A denylisted jti only matters until the refresh token it names would have expired.
+    return await _delete("DELETE FROM refresh_token_denylist WHERE expires_at < now()", [])
+
+
+@api_job("cleanup_tasks")
+async def _cleanup_tasks_job(payload: dict) -> dict:
+    return {"deleted": await cleanup_tasks()}
+
+
+@api_job("cleanup_insights")
+async def _cleanup_insights_job(payload: dict) -> dict:
+    return {"deleted": await cleanup_insights()}
+
+
+@api_job("cleanup_denylist")
+async def _cleanup_denylist_job(payload: dict) -> dict:
+    return {"deleted": await cleanup_denylist()}

@@ -1,0 +1,91 @@
+"""Weekly report emails: Monday 09:00 in each user's own timezone, for the week that just ended.
+
+The scheduler enqueues one `weekly_reports` row per opted-in user with run_at at that instant
+(deduplicated per user and Monday); the job hands over to the insights domain.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tortoise import connections
+
+from backend.queue.handlers import api_job
+from backend.queue.service import enqueue
+
+log = logging.getLogger("englog.jobs.weekly")
+
+REPORT_WEEKDAY = 0  # Monday
+REPORT_TIME = time(9, 0)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def next_weekly_run(tz_name: str, now: datetime) -> datetime:
+    """The first Monday 09:00 in tz_name at or after `now`, as a UTC instant."""
+    tz = _zone(tz_name)
+    local_today = now.astimezone(tz).date()
+    day = local_today + timedelta(days=(REPORT_WEEKDAY - local_today.weekday()) % 7)
+    while True:
+        # Combining the wall-clock time per candidate date keeps 09:00 right across DST changes.
+        at = datetime.combine(day, REPORT_TIME, tzinfo=tz)
+        if at >= now:
+            return at.astimezone(UTC)
+        day += timedelta(days=7)
+
+
+def report_period(run_at: datetime, tz_name: str) -> tuple[date, date]:
+    """Monday..Sunday of the week before the local Monday of run_at."""
+    monday = run_at.astimezone(_zone(tz_name)).date()
+    return monday - timedelta(days=7), monday - timedelta(days=1)
+
+
+async def schedule_weekly_reports(now: datetime) -> int:
+    """Enqueue the next weekly report of every opted-in user (idempotent). Returns users seen."""
+    users = await connections.get("default").execute_query_dict(
+        "SELECT id, timezone FROM users WHERE is_active "
+        "AND preferences -> 'weekly_report_email' = 'true'::jsonb"
+    )
+    for u in users:
+        run_at = next_weekly_run(u["timezone"], now)
+        start, end = report_period(run_at, u["timezone"])
+        await enqueue(
+            "weekly_reports",
+            {"user_id": str(u["id"]), "period_start": start.isoformat(),
+             "period_end": end.isoformat(), "timezone": u["timezone"]},
+            user_id=u["id"], run_at=run_at,
+            dedupe_key=f"weekly_report:{u['id']}:{end + timedelta(days=1)}",
+        )
+    return len(users)
+
+
+@api_job("weekly_reports")
+async def run_weekly_report(payload: dict) -> dict:
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT preferences -> 'weekly_report_email' = 'true'::jsonb AS wanted "
+        "FROM users WHERE id = $1 AND is_active", [payload["user_id"]])
+    if not rows or not rows[0]["wanted"]:
+        return {"skipped": "user opted out or is gone"}
+    try:
+        insights = importlib.import_module("backend.insights.service")
+    except ModuleNotFoundError as exc:
+        if exc.name != "backend.insights.service":
+            raise
+        insights = None
+    request_report = getattr(insights, "request_report", None)
+    if request_report is None:
+        log.warning("weekly report for %s skipped: insights service not available",
+                    payload["user_id"])
+        return {"skipped": "insights service not available"}
+    result = await request_report(
+        payload["user_id"], "weekly", date.fromisoformat(payload["period_start"]),
+        date.fromisoformat(payload["period_end"]), scheduled=True)
+    return {"report": str(result)}

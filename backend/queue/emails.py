@@ -1,0 +1,25 @@
+"""Transactional emails sent by the worker (send_email tasks). The API only renders them."""
+
+from __future__ import annotations
+
+from html import escape
+from uuid import UUID
+
+from backend.queue.service import enqueue
+
+
+def welcome_email(email: str, first_name: str, user_id) -> dict:
+    """A SendEmailRequest as a dict (proto field names)."""
+    name = first_name.strip() or "there"
+    text = (f"Hi {name},\n\nWelcome to EngLog. Log what you work on as you go; "
+            "weekly and monthly reviews are written from your entries.\n\n- EngLog\n")
+    html = (f"<p>Hi {escape(name)},</p><p>Welcome to EngLog. Log what you work on as you go; "
+            "weekly and monthly reviews are written from your entries.</p><p>- EngLog</p>")
+    return {"to": email, "subject": "Welcome to EngLog", "text_body": text, "html_body": html,
+            "kind": "welcome", "user_id": str(user_id)}
+
+
+async def enqueue_welcome_email(user, conn=None) -> UUID:
+    return await enqueue(
+        "send_email", welcome_email(user.email, user.first_name, user.id), user_id=user.id,
+        priority=50, dedupe_key=f"welcome:{user.id}", conn=conn)
