@@ -1,0 +1,1 @@
+"""The gRPC server workers dial into (mutual TLS), hosted inside the API process."""

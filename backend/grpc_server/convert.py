@@ -1,0 +1,43 @@
+"""Task rows <-> englog.v1 messages. Payloads are stored as the proto message in dict form
+(proto field names), so the API and the worker agree through tasks.proto alone."""
+
+from __future__ import annotations
+
+from englog.v1 import tasks_pb2 as pb
+from google.protobuf import json_format
+
+PAYLOADS = {
+    "generate_insight": pb.GenerateInsightRequest,
+    "send_email": pb.SendEmailRequest,
+    "process_analytics": pb.ProcessAnalyticsRequest,
+}
+
+
+def task_to_proto(row: dict) -> pb.Task:
+    """Raises json_format.ParseError when the stored payload does not fit the message."""
+    payload = json_format.ParseDict(row["payload"] or {}, PAYLOADS[row["task_type"]](),
+                                    ignore_unknown_fields=True)
+    task = pb.Task(
+        id=str(row["id"]), task_type=row["task_type"], attempt=row["attempts"],
+        max_attempts=row["max_attempts"],
+        lease_expires_at=row["lease_expires_at"].isoformat() if row["lease_expires_at"] else "",
+    )
+    getattr(task, row["task_type"]).CopyFrom(payload)
+    return task
+
+
+def result_of(request: pb.CompleteRequest):
+    """(result message or None, its dict form or None)."""
+    which = request.WhichOneof("result")
+    if which is None:
+        return None, None
+    msg = getattr(request, which)
+    return msg, json_format.MessageToDict(msg, preserving_proto_field_name=True)
+
+
+def health_dict(health: pb.WorkerHealth) -> dict:
+    return {
+        "version": health.version, "llm_backend": health.llm_backend,
+        "llm_model": health.llm_model, "llm_ok": health.llm_ok, "smtp_ok": health.smtp_ok,
+        "detail": health.detail, "concurrency": health.concurrency, "busy": health.busy,
+    }

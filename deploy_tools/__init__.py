@@ -1,0 +1,1 @@
+"""Deployment helpers shipped with the package (console scripts)."""
