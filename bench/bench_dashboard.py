@@ -45,8 +45,8 @@ def make_rows(user_id: uuid.UUID, projects: list[uuid.UUID | None], n: int, toda
     rows = []
     for i in range(n):
         day = first + timedelta(days=rng.randrange(YEARS_DAYS))
-        start = datetime(day.year, day.month, day.day, rng.randint(7, 19), rng.choice((0, 15, 30, 45)),
-                         tzinfo=tz)
+        start = datetime(day.year, day.month, day.day, rng.randint(7, 19),
+                         rng.choice((0, 15, 30, 45)), tzinfo=tz)
         minutes = rng.choice((15, 30, 45, 60, 90, 120, 180))
         rows.append((uuid.uuid4(), user_id, rng.choice(projects), f"Bench entry {i}",
                      rng.choices(TYPES, TYPE_WEIGHTS)[0], start, start + timedelta(minutes=minutes),

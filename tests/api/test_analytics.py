@@ -126,7 +126,8 @@ def expected_projects(w: dict) -> list[dict]:
     return [
         {"project_id": w["apollo"], "name": "Apollo", "minutes": 345, "entries": 3},  # 120+45+180
         {"project_id": w["borealis"], "name": "Borealis", "minutes": 200, "entries": 3},  # 90+60+50
-        {"project_id": None, "name": "(no project)", "minutes": 190, "entries": 5},  # 30+30+30+60+40
+        # E1 30 + E3 30 + E7 30 + E8 60 + E10 40
+        {"project_id": None, "name": "(no project)", "minutes": 190, "entries": 5},
     ]
 
 
@@ -338,6 +339,28 @@ async def test_cache_serves_until_the_data_version_is_bumped(berlin_week, db, re
     assert fresh["by_type"]["code"] == 320
     dist = await user.get(DIST, params={**WEEK, "group_by": "project"})
     assert dist.json()["items"][0]["minutes"] == 365  # Apollo 345 + 20
+
+
+async def test_entry_writes_through_the_api_show_at_once(berlin_week):
+    user = berlin_week["user"]
+    assert (await user.get(DASH, params=WEEK)).json()["totals"]["minutes"] == 735
+    created = await user.post("/v1/logs", json={
+        "title": "Saturday fix", "activity_type": "debug", "value_rating": "high",
+        "impact_level": "company", "start_time": "2026-11-07T10:00:00+01:00",
+        "end_time": "2026-11-07T11:15:00+01:00"})
+    assert created.status_code == 201, created.text
+    body = (await user.get(DASH, params=WEEK)).json()
+    assert body["totals"] == {"entries": 12, "minutes": 810, "hours": 13.5, "active_days": 7}
+    assert body["by_type"]["debug"] == 120  # 45 + 75
+    # 480 high of 810 (405 + 75)
+    assert body["metrics"]["high_value_pct"] == 59.3
+    entry = created.json()["id"]
+    assert (await user.patch(f"/v1/logs/{entry}", json={"activity_type": "code"})).status_code \
+        == 200
+    types = _items((await user.get(DIST, params={**WEEK, "group_by": "type"})).json())
+    assert (types["code"][0], types["debug"][0]) == (375, 45)  # the 75 minutes moved
+    assert (await user.delete(f"/v1/logs/{entry}")).status_code == 204
+    assert (await user.get(DASH, params=WEEK)).json()["totals"]["minutes"] == 735
 
 
 @pytest.mark.parametrize(("url", "params", "field"), [
