@@ -5,6 +5,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import json
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from backend.api.docs import doc
 from backend.api.errors import ApiError
@@ -13,6 +14,7 @@ from backend.auth.passwords import DUMMY_HASH, hash_password, verify_password
 from backend.auth.schemas import LoginBody, RegisterBody, TokenPair
 from backend.auth.sessions import start_session
 from backend.db.models import User
+from backend.queue.emails import enqueue_welcome_email
 
 bp = Blueprint("auth", url_prefix="/v1/auth")
 
@@ -25,10 +27,13 @@ async def register(request: Request):
     if await User.filter(email=body.email).exists():
         raise _email_taken()
     try:
-        user = await User.create(
-            email=body.email, password_hash=await hash_password(body.password),
-            first_name=body.first_name, last_name=body.last_name, timezone=body.timezone,
-        )
+        async with in_transaction() as conn:
+            user = await User.create(
+                email=body.email, password_hash=await hash_password(body.password),
+                first_name=body.first_name, last_name=body.last_name, timezone=body.timezone,
+                using_db=conn,
+            )
+            await enqueue_welcome_email(user, conn=conn)  # commits with the account or not at all
     except IntegrityError as exc:  # lost a race with a concurrent registration
         raise _email_taken() from exc
     return json(await start_session(request, user), status=201)

@@ -7,6 +7,8 @@ from sanic.response import json
 from sanic_ext import openapi
 from tortoise import connections
 
+from backend.queue.workers import list_workers
+
 import logging
 
 log = logging.getLogger("englog.ops")
@@ -46,4 +48,6 @@ async def health(request: Request):
     status = "ok" if db and redis else ("degraded" if db else "down")
     body = {"status": status, "database": "ok" if db else "down",
             "redis": "ok" if redis else "down"}
+    # Workers report their health over gRPC (backend.queue.workers); stale = not heard from.
+    body["workers"] = await list_workers() if db else []
     return json(body, status=200 if db else 503)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-
 from englog.v1 import tasks_pb2_grpc as pb_grpc
+
 from tests.support.certs import Pki, channel, make_pki
 from tests.support.servers import ApiProcess, free_port
 

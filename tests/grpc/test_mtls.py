@@ -6,10 +6,10 @@ from pathlib import Path
 
 import grpc
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
 from englog.v1 import tasks_pb2 as pb
 from englog.v1 import tasks_pb2_grpc as pb_grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 from tests.support.certs import channel, make_pki, write_self_signed_client
 
 
