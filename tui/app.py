@@ -1,0 +1,305 @@
+"""The EngLog Textual app: modes per area, app-wide actions, the session and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import App
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+
+from tui.actions import bindings_for
+from tui.api.client import ApiClient, ApiError, SessionExpired, Unreachable
+from tui.api.outbox import Outbox
+from tui.clock import Clock
+from tui.config import Paths, Settings, load_settings, save_settings
+from tui.keymap import validate
+from tui.palette import ActionsProvider
+from tui.screens.analytics import AnalyticsScreen
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.entries import EntriesScreen
+from tui.screens.login import LoginScreen
+from tui.screens.projects import ProjectsScreen
+from tui.screens.reports import ReportsScreen
+from tui.screens.settings import SettingsScreen
+from tui.storage import DraftStore, TokenStore
+
+MAIN_MODES = ("dashboard", "entries", "projects", "analytics", "reports", "settings")
+
+
+
+
+class EngLogApp(App):
+    TITLE = "EngLog"
+    CSS_PATH = "app.tcss"
+    BINDINGS = bindings_for("app")
+    COMMANDS = App.COMMANDS | {ActionsProvider}
+    MODES = {"login": LoginScreen, "dashboard": DashboardScreen, "entries": EntriesScreen,
+             "projects": ProjectsScreen, "analytics": AnalyticsScreen, "reports": ReportsScreen,
+             "settings": SettingsScreen}
+
+    # (offline?, text) shown by every StatusLine.
+    status: reactive[tuple[bool, str]] = reactive((False, ""))
+
+    def __init__(self, paths: Paths | None = None, settings: Settings | None = None,
+                 clock: Clock | None = None) -> None:
+        self.paths = paths or Paths.default()
+        self.paths.ensure()
+        self.settings = settings or load_settings(self.paths)
+        self._keymap_overrides, self.keymap_warnings = validate(self.settings.keymap)
+        super().__init__()
+        self.clock = clock or Clock()
+        self.tokens = TokenStore(self.paths.tokens)
+        self.drafts = DraftStore(self.paths.drafts)
+        self.outbox = Outbox(self.paths.outbox)
+        self.api = ApiClient(self.settings.server_url, self.tokens, self.settings.request_timeout)
+        self.api.on_online = self._back_online
+        self.api.on_offline = self._update_status
+        self.projects_cache: list[dict[str, Any]] = []
+        self.timer: dict[str, Any] | None = None
+        self.set_keymap(self._keymap_overrides)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def on_mount(self) -> None:
+        for warning in self.keymap_warnings:
+            self.notify(warning, severity="warning")
+        self.set_interval(self.settings.outbox_retry_seconds, self.flush_outbox)
+        self._update_status()
+        if self.settings.server_url and self.tokens.present:
+            await self.switch_mode("dashboard")
+            self.load_me()
+        else:
+            await self.switch_mode("login")
+
+    async def on_unmount(self) -> None:
+        await self.api.aclose()
+
+    # -- time --------------------------------------------------------------------------------
+    @property
+    def tz(self) -> ZoneInfo:
+        name = (self.tokens.user or {}).get("timezone") or "UTC"
+        try:
+            return ZoneInfo(name)
+        except (KeyError, ValueError):
+            return ZoneInfo("UTC")
+
+    def now(self) -> datetime:
+        return self.clock.now().astimezone(self.tz)
+
+    def local(self, iso: str) -> datetime:
+        return datetime.fromisoformat(iso).astimezone(self.tz)
+
+    @property
+    def preferences(self) -> dict[str, Any]:
+        return (self.tokens.user or {}).get("preferences") or {}
+
+    # -- status / errors ---------------------------------------------------------------------
+    def _update_status(self) -> None:
+        user = self.tokens.user or {}
+        who = " ".join(filter(None, [user.get("first_name"), user.get("last_name")]))
+        parts = [f"{who} @ {self.api.base_url}" if who else self.api.base_url or "no server"]
+        offline = self.api.online is False
+        if offline:
+            parts.insert(0, "⚠ server unreachable — changes are queued")
+        pending, rejected = len(self.outbox.pending), len(self.outbox.rejected)
+        if pending:
+            parts.append(f"{pending} queued entr{'y' if pending == 1 else 'ies'}")
+        if rejected:
+            parts.append(f"{rejected} refused by the server (see ~/.config/englog/outbox.json)")
+        self.status = (offline, " │ ".join(parts))
+
+    def _back_online(self) -> None:
+        self._update_status()
+        if self.outbox.pending:
+            self.flush_outbox()
+
+    def explain(self, exc: Exception) -> str:
+        """A calm one-line message for an API failure; expired sessions go back to login."""
+        if isinstance(exc, SessionExpired):
+            self.call_later(self.session_expired)
+            return str(exc)
+        if isinstance(exc, Unreachable):
+            return f"{exc} Check that the API is running; nothing you typed is lost."
+        if isinstance(exc, ApiError):
+            return exc.message
+        return f"Unexpected error: {exc}"
+
+    async def session_expired(self) -> None:
+        if self.current_mode == "login":
+            return
+        await self._reset_to_login("Your session has expired. Please log in again.")
+
+    async def _reset_to_login(self, message: str) -> None:
+        while isinstance(self.screen, ModalScreen):
+            self.pop_screen()
+        await self.switch_mode("login")
+        self.screen.show_message(message)  # type: ignore[attr-defined]
+        for mode in MAIN_MODES:
+            if mode in self._screen_stacks:
+                await self.remove_mode(mode)
+                self.add_mode(mode, self.MODES[mode])
+        self._update_status()
+
+    # -- session -----------------------------------------------------------------------------
+    def set_server(self, url: str) -> None:
+        url = url.strip().rstrip("/")
+        if url != self.settings.server_url:
+            self.settings.server_url = url
+            save_settings(self.paths, self.settings)
+        self.api.set_base_url(url)
+
+    async def logged_in(self) -> None:
+        self._update_status()
+        await self.switch_mode("dashboard")
+        self.flush_outbox()
+
+    @work(group="me")
+    async def load_me(self) -> None:
+        try:
+            me = await self.api.get("/v1/auth/me")
+        except (Unreachable, ApiError, SessionExpired) as exc:
+            if isinstance(exc, SessionExpired):
+                await self.session_expired()
+            self._update_status()
+            return
+        self.tokens.set_user(me.get("user", me))
+        self._update_status()
+
+    async def action_logout(self) -> None:
+        await self.api.logout()
+        await self._reset_to_login("Logged out. Your tokens were removed from this machine.")
+
+    # -- navigation --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("quit", "show_help", "command_palette"):
+            return True
+        # Modal forms own the keyboard; while logged out only help and quit make sense.
+        if isinstance(self.screen, ModalScreen) or self.current_mode == "login":
+            return False
+        return True
+
+    async def action_goto(self, mode: str) -> None:
+        await self.switch_mode(mode)
+
+    def action_show_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_reload(self) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if reload:
+            reload()
+
+    def refresh_views(self) -> None:
+        """Ask every mounted main screen to reload (after an entry or timer changed)."""
+        for mode in MAIN_MODES:
+            for screen in self._screen_stacks.get(mode, []):
+                reload = getattr(screen, "reload", None)
+                if reload and screen.is_mounted:
+                    reload()
+
+    # -- entries & outbox ----------------------------------------------------------------------
+    async def create_entry(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """POST an entry; when the server is unreachable queue it and return None.
+        ApiError (e.g. 422) propagates so the form can show it next to its fields."""
+        try:
+            entry = await self.api.post("/v1/logs", body)
+        except Unreachable as exc:
+            self.outbox.add(body, maybe_sent=exc.maybe_sent)
+            self._update_status()
+            self.notify("Server unreachable: the entry is queued and will be sent when it is "
+                        "back.", severity="warning", timeout=6)
+            return None
+        self.refresh_views()
+        return entry
+
+    @work(group="outbox", exclusive=True)
+    async def flush_outbox(self) -> int:
+        self.outbox.reload()
+        if not self.outbox.pending or not self.tokens.present:
+            return 0
+        try:
+            sent = await self.outbox.flush(self.api)
+        except (Unreachable, SessionExpired, ApiError) as exc:
+            self._update_status()
+            if isinstance(exc, SessionExpired):
+                await self.session_expired()
+            return 0
+        self._update_status()
+        if sent:
+            self.notify(f"Sent {sent} queued entr{'y' if sent == 1 else 'ies'}.")
+            self.refresh_views()
+        return sent
+
+    def action_sync_outbox(self) -> None:
+        self.flush_outbox()
+
+    async def load_projects(self) -> list[dict[str, Any]]:
+        try:
+            page = await self.api.get("/v1/projects", limit=200)
+            self.projects_cache = page.get("items", [])
+        except Unreachable:
+            pass  # keep the last known list so quick-add can resolve @project offline
+        return self.projects_cache
+
+    # -- timer -------------------------------------------------------------------------------
+    def action_timer_start(self) -> None:
+        from tui.screens.timer import StartTimerModal
+
+        self.push_screen(StartTimerModal(), self._after_timer_change)
+
+    async def action_timer_stop(self) -> None:
+        try:
+            entry = await self.api.post("/v1/timers/stop", {})
+        except (Unreachable, ApiError, SessionExpired) as exc:
+            self.notify(self.explain(exc), title="Could not stop the timer", severity="error")
+            return
+        self.timer = None
+        self.notify(f"Saved “{entry.get('title')}” ({entry.get('duration_minutes')} min).")
+        self.refresh_views()
+
+    def action_timer_cancel(self) -> None:
+        from tui.screens.confirm import ConfirmModal
+
+        async def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                await self.api.post("/v1/timers/cancel", {})
+            except (Unreachable, ApiError, SessionExpired) as exc:
+                self.notify(self.explain(exc), severity="error")
+                return
+            self.timer = None
+            self.notify("Timer cancelled; nothing was saved.")
+            self.refresh_views()
+
+        self.push_screen(ConfirmModal("Cancel the running timer without saving it?"), done)
+
+    def action_backfill(self) -> None:
+        from tui.screens.timer import BackfillModal
+
+        self.push_screen(BackfillModal(), self._after_timer_change)
+
+    def _after_timer_change(self, result: Any) -> None:
+        if result:
+            self.refresh_views()
+
+    def action_quick_add(self) -> None:
+        from tui.screens.quick_add import QuickAddModal
+
+        self.push_screen(QuickAddModal(), self._after_timer_change)
+
+    def action_new_entry(self) -> None:
+        from tui.screens.entry_editor import EntryEditor
+
+        self.push_screen(EntryEditor(None), self._after_timer_change)
+
+    def elapsed_since(self, iso: str) -> timedelta:
+        return max(self.clock.now() - datetime.fromisoformat(iso), timedelta(0))

@@ -1,0 +1,105 @@
+"""Where the UI keeps its files, and the user's settings (config.toml or config.json).
+
+Settings come from pydantic-settings: environment (ENGLOG_TUI_*) overrides the config file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    JsonConfigSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @classmethod
+    def default(cls) -> Paths:
+        base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+        return cls(Path(base) / "englog")
+
+    @property
+    def config_toml(self) -> Path:
+        return self.root / "config.toml"
+
+    @property
+    def config_json(self) -> Path:
+        return self.root / "config.json"
+
+    @property
+    def tokens(self) -> Path:
+        return self.root / "tokens.json"
+
+    @property
+    def drafts(self) -> Path:
+        return self.root / "drafts.json"
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox.json"
+
+    def ensure(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ENGLOG_TUI_", extra="ignore")
+
+    server_url: str = ""
+    theme: str = "textual-dark"
+    # Binding id -> key(s), e.g. {"timer.start" = "ctrl+g"}; applied with App.set_keymap.
+    keymap: dict[str, str] = Field(default_factory=dict)
+    outbox_retry_seconds: float = 15.0
+    request_timeout: float = 10.0
+
+
+def load_settings(paths: Paths) -> Settings:
+    class _FromFiles(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (
+                init_settings,
+                env_settings,
+                TomlConfigSettingsSource(settings_cls, toml_file=paths.config_toml),
+                JsonConfigSettingsSource(settings_cls, json_file=paths.config_json),
+            )
+
+    return Settings.model_validate(_FromFiles().model_dump())
+
+
+def _toml_str(value: str) -> str:
+    # A JSON string is a valid TOML basic string for everything we write.
+    return json.dumps(value)
+
+
+def save_settings(paths: Paths, settings: Settings) -> None:
+    """Write config.toml (only TOML is written; a hand-made config.json is still read)."""
+    paths.ensure()
+    lines = [
+        f"server_url = {_toml_str(settings.server_url)}",
+        f"theme = {_toml_str(settings.theme)}",
+        f"outbox_retry_seconds = {settings.outbox_retry_seconds}",
+        f"request_timeout = {settings.request_timeout}",
+        "",
+        "[keymap]",
+        *(f"{_toml_str(k)} = {_toml_str(v)}" for k, v in sorted(settings.keymap.items())),
+    ]
+    paths.config_toml.write_text("\n".join(lines) + "\n")

@@ -1,0 +1,100 @@
+"""Home: the running timer (ticking every second), today's entries, this week at a glance."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Static
+
+from tui.screens.base import MainScreen
+from tui.screens.common import entry_time_range, fetch_all, hm, hms, week_bounds
+from tui.widgets.bars import BarChart
+
+
+class DashboardScreen(MainScreen):
+    SCOPE = "dashboard"
+    AREA = "Dashboard"
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="dash"):
+            with Vertical(id="dash-left"):
+                yield Static("", id="timer-panel", classes="panel")
+                yield DataTable(id="today", classes="panel", cursor_type="row")
+            with Vertical(id="dash-right"):
+                yield BarChart(width=24, id="week-chart", classes="panel",
+                               empty="Nothing logged this week yet.")
+                yield Static("", id="glance", classes="panel")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#timer-panel").border_title = "Timer"
+        table = self.query_one("#today", DataTable)
+        table.border_title = "Today"
+        table.add_columns("When", "Time", "Type", "Title", "Project")
+        self.query_one("#week-chart").border_title = "This week by type"
+        self.query_one("#glance").border_title = "Value & impact this week"
+        self.set_interval(1.0, self._tick)
+        self._tick()
+
+    def _tick(self) -> None:
+        timer = self.englog.timer
+        panel = self.query_one("#timer-panel", Static)
+        keys = "[dim]s start · x stop · ctrl+k cancel · b log what I just did · a quick add[/]"
+        if not timer:
+            panel.update(f"No timer running.\n{keys}")
+            return
+        elapsed = hms(self.englog.elapsed_since(timer["started_at"]).total_seconds())
+        title = timer.get("title") or "(untitled)"
+        tags = " ".join(f"#{t}" for t in timer.get("tags") or [])
+        panel.update(f"[bold green]● {elapsed}[/]  {title}  [dim]{timer.get('activity_type')}"
+                     f" {tags}[/]\n{keys}")
+
+    async def load(self) -> None:
+        app = self.englog
+        current = await app.api.get("/v1/timers/current")
+        app.timer = current.get("timer") if current.get("running") else None
+        self._tick()
+        today = app.now().date()
+        start, end = week_bounds(today, app.preferences.get("week_start"))
+        week = await fetch_all(app, "/v1/logs", start_date=start.isoformat(),
+                               end_date=end.isoformat())
+        todays = sorted((e for e in week if app.local(e["start_time"]).date() == today),
+                        key=lambda e: e["start_time"])
+        table = self.query_one("#today", DataTable)
+        table.clear()
+        for e in todays:
+            table.add_row(entry_time_range(app, e), hm(e["duration_minutes"]),
+                          e["activity_type"], e["title"], (e.get("project") or {}).get("name", ""))
+        total_today = sum(e["duration_minutes"] for e in todays)
+        goal = app.preferences.get("daily_goal_hours")
+        goal_txt = f" of {goal}h goal" if goal else ""
+        table.border_subtitle = f"{len(todays)} entries · {hm(total_today)}{goal_txt}"
+
+        by_type = Counter[str]()
+        by_value = Counter[str]()
+        by_impact = Counter[str]()
+        for e in week:
+            by_type[e["activity_type"]] += e["duration_minutes"]
+            by_value[e["value_rating"]] += e["duration_minutes"]
+            by_impact[e["impact_level"]] += e["duration_minutes"]
+        chart = self.query_one("#week-chart", BarChart)
+        chart.set_data(by_type.most_common())
+        chart.border_subtitle = f"{hm(sum(by_type.values()))} · {start:%d %b}–{end:%d %b}"
+        self.query_one("#glance", Static).update(_glance(by_value, by_impact))
+
+
+def _glance(by_value: Counter[str], by_impact: Counter[str]) -> Text:
+    out = Text()
+    total = sum(by_value.values()) or 1
+    styles = {"high": "green", "medium": "yellow", "low": "red", "company": "magenta",
+              "product": "cyan", "team": "blue", "personal": "white"}
+    out.append("value   ")
+    for k in ("high", "medium", "low"):
+        out.append(f"{k} {by_value[k] / total * 100:3.0f}%  ", style=styles[k])
+    out.append("\nimpact  ")
+    for k in ("company", "product", "team", "personal"):
+        out.append(f"{k} {by_impact[k] / total * 100:3.0f}%  ", style=styles[k])
+    return out

@@ -1,0 +1,177 @@
+"""Projects (list, create, edit, archive, stats) and tags with usage counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
+
+from tui.screens.base import API_ERRORS, MainScreen
+from tui.screens.common import hm
+from tui.screens.forms import FormModal
+from tui.widgets.form import Field
+
+STATUS_OPTIONS = [(s.replace("_", " "), s) for s in ("active", "completed", "on_hold",
+                                                     "cancelled")]
+
+
+class ProjectsScreen(MainScreen):
+    SCOPE = "projects"
+    AREA = "Projects & tags"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.projects: list[dict[str, Any]] = []
+
+    def compose_body(self) -> ComposeResult:
+        with ContentSwitcher(initial="projects-pane", id="switcher"):
+            with Horizontal(id="projects-pane"):
+                yield DataTable(id="projects", cursor_type="row", classes="panel")
+                yield Static("", id="project-stats", classes="panel")
+            yield DataTable(id="tags", cursor_type="row", classes="panel")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        t = self.query_one("#projects", DataTable)
+        t.border_title = "Projects  (n new · e edit · z archive · t tags)"
+        t.add_columns("Name", "Status", "Entries", "Time", "Dates")
+        self.query_one("#project-stats").border_title = "Stats"
+        tags = self.query_one("#tags", DataTable)
+        tags.border_title = "Tags by usage  (t back to projects)"
+        tags.add_columns("Tag", "Category", "Used")
+        t.focus()
+
+    async def load(self) -> None:
+        api = self.englog.api
+        page = await api.get("/v1/projects", limit=200)
+        self.projects = page.get("items", [])
+        self.englog.projects_cache = self.projects
+        t = self.query_one("#projects", DataTable)
+        row = t.cursor_row
+        t.clear()
+        for p in self.projects:
+            dates = " – ".join(filter(None, [p.get("start_date"), p.get("end_date")]))
+            t.add_row(p["name"] + (" ★" if p.get("is_default") else ""),
+                      p["status"].replace("_", " "), str(p.get("entry_count", 0)),
+                      hm(p.get("total_minutes")), dates, key=p["id"])
+        if self.projects:
+            t.move_cursor(row=min(row, len(self.projects) - 1))
+        tags = await api.get("/v1/tags", limit=200)
+        tt = self.query_one("#tags", DataTable)
+        tt.clear()
+        items = sorted(tags.get("items", []), key=lambda x: (-(x.get("usage_count") or 0),
+                                                              x["name"]))
+        for tag in items:
+            tt.add_row("#" + tag["name"], tag.get("category") or "", str(tag.get("usage_count",
+                                                                                  0)))
+        self.show_stats()
+
+    def current(self) -> dict[str, Any] | None:
+        t = self.query_one("#projects", DataTable)
+        if not self.projects or t.cursor_row >= len(self.projects):
+            return None
+        return self.projects[t.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#projects")
+    def _highlighted(self) -> None:
+        self.show_stats()
+
+    @work(exclusive=True, group="stats")
+    async def show_stats(self) -> None:
+        pane = self.query_one("#project-stats", Static)
+        p = self.current()
+        if p is None:
+            pane.update("No projects yet — press n to create one.")
+            return
+        try:
+            s = await self.englog.api.get(f"/v1/projects/{p['id']}/stats")
+        except API_ERRORS as exc:
+            pane.update(self.englog.explain(exc))
+            return
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column()
+        grid.add_row("project", p["name"])
+        grid.add_row("description", p.get("description") or "—")
+        grid.add_row("total", f"{hm(s.get('total_minutes'))} in {s.get('entry_count', 0)} entries")
+        first, last = s.get("first_activity"), s.get("last_activity")
+        grid.add_row("active", f"{(first or '—')[:10]} → {(last or '—')[:10]}")
+        for label, key in (("by type", "by_type"), ("by value", "by_value"),
+                           ("by impact", "by_impact")):
+            data = s.get(key) or {}
+            grid.add_row(label, ", ".join(f"{k} {hm(v)}" for k, v in sorted(
+                data.items(), key=lambda kv: -kv[1])) or "—")
+        pane.update(grid)
+
+    def action_toggle_tags(self) -> None:
+        sw = self.query_one("#switcher", ContentSwitcher)
+        sw.current = "tags" if sw.current == "projects-pane" else "projects-pane"
+        self.query_one("#tags" if sw.current == "tags" else "#projects", DataTable).focus()
+
+    def action_new(self) -> None:
+        self.app.push_screen(ProjectEditor(None), lambda r: r and self.reload())
+
+    def action_edit(self) -> None:
+        if p := self.current():
+            self.app.push_screen(ProjectEditor(p), lambda r: r and self.reload())
+
+    def action_archive(self) -> None:
+        from tui.screens.confirm import ConfirmModal
+
+        p = self.current()
+        if p is None:
+            return
+
+        async def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                await self.englog.api.patch(f"/v1/projects/{p['id']}", {"status": "completed"})
+            except API_ERRORS as exc:
+                self.message.show(self.englog.explain(exc))
+                return
+            self.notify(f"Archived “{p['name']}”.")
+            self.reload()
+
+        self.app.push_screen(ConfirmModal(f"Archive “{p['name']}” (mark it completed)?"), done)
+
+
+class ProjectEditor(FormModal):
+    def __init__(self, project: dict[str, Any] | None):
+        super().__init__()
+        self.project = project
+        self.TITLE_TEXT = "Edit project" if project else "New project"
+        self.DRAFT = f"project:{project['id']}" if project else "project:new"
+
+    def compose_fields(self) -> ComposeResult:
+        p = self.project or {}
+        yield Field("Name", Input(p.get("name", ""), id="name"), "name")
+        yield Field("Description", Input(p.get("description", ""), id="description"),
+                    "description")
+        with Horizontal(classes="row"):
+            yield Field("Color", Input(p.get("color", "#3b82f6"), id="color"), "color")
+            yield Field("Status", Select(STATUS_OPTIONS, allow_blank=False, id="status",
+                                         value=p.get("status", "active")), "status")
+        with Horizontal(classes="row"):
+            yield Field("Start date", Input(p.get("start_date") or "", id="start_date",
+                                            placeholder="YYYY-MM-DD"), "start_date")
+            yield Field("End date", Input(p.get("end_date") or "", id="end_date",
+                                          placeholder="YYYY-MM-DD"), "end_date")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#name", Input).focus()
+
+    async def submit(self) -> Any:
+        v = self.values()
+        body = {"name": v["name"].strip(), "description": v["description"], "color": v["color"],
+                "status": v["status"], "start_date": v["start_date"].strip() or None,
+                "end_date": v["end_date"].strip() or None}
+        api = self.englog.api
+        if self.project:
+            return await api.patch(f"/v1/projects/{self.project['id']}", body)
+        return await api.post("/v1/projects", body)

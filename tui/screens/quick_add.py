@@ -1,0 +1,92 @@
+"""Quick add: one line becomes an entry, with a live preview of exactly what will be saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
+from tui.quickadd import QuickEntry, parse
+from tui.screens.common import hm
+from tui.screens.forms import FormModal
+from tui.widgets.form import Field
+
+
+class QuickAddModal(FormModal):
+    TITLE_TEXT = "Quick add — enter saves, esc closes (the line is kept as a draft)"
+    DRAFT = "quick-add"
+    SAVE_LABEL = "Save (enter)"
+
+    def compose_fields(self) -> ComposeResult:
+        yield Field("Entry", Input(placeholder='1h30 code "Fix token refresh race" @project '
+                                   "#bug-fix value:high impact:product", id="line"), "line")
+        yield Static("", id="preview")
+        yield Static('[dim]duration · type · "title" · @project · #tag · value:high · '
+                     "impact:team · at 14:00 · yesterday — see ? for the full syntax[/]")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#line", Input).focus()
+        self.run_worker(self._projects(), group="projects")
+        self.changed()
+
+    async def _projects(self) -> None:
+        await self.englog.load_projects()
+        self.changed()
+
+    def parsed(self) -> tuple[QuickEntry, str | None]:
+        app = self.englog
+        q = parse(self.query_one("#line", Input).value, app.now(),
+                  app.preferences.get("default_activity_type"))
+        project_id = None
+        if q.project:
+            match = [p for p in app.projects_cache if p["name"].lower() == q.project.lower()]
+            if match:
+                project_id = match[0]["id"]
+                q.project = match[0]["name"]
+            else:
+                q.errors.append(f"no project named “{q.project}”")
+        return q, project_id
+
+    def changed(self) -> None:
+        if not self.is_mounted:
+            return
+        q, _ = self.parsed()
+        preview = self.query_one("#preview", Static)
+        if not self.query_one("#line", Input).value.strip():
+            preview.update(Text("Type a line to see what will be saved.", style="dim"))
+            return
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column()
+        when = ""
+        if q.start_time and q.end_time:
+            when = f"{q.start_time:%a %d %b %H:%M}–{q.end_time:%H:%M} ({hm(q.minutes)})"
+        grid.add_row("title", q.title or "—")
+        grid.add_row("type", q.activity_type or "—")
+        grid.add_row("when", when or "—")
+        grid.add_row("project", q.project or "—")
+        grid.add_row("tags", " ".join("#" + t for t in q.tags) or "—")
+        grid.add_row("value/impact", f"{q.value_rating or 'default'} / "
+                     f"{q.impact_level or 'default'}")
+        for err in q.errors:
+            grid.add_row(Text("✗", style="red"), Text(err, style="red"))
+        preview.update(grid)
+
+    async def submit(self) -> Any:
+        q, project_id = self.parsed()
+        if not q.ok:
+            raise ValueError({"line": "; ".join(q.errors)})
+        entry = await self.englog.create_entry(q.body(project_id))
+        if entry:
+            self.notify(f"Saved “{entry['title']}” ({hm(entry['duration_minutes'])}).")
+        return entry or {"queued": True}
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        # Server-side field errors (title, tags, end_time…) all belong to the one line here.
+        if errors and set(errors) - {"line", ""}:
+            errors = {"line": "; ".join(f"{k}: {v}" for k, v in errors.items())}
+        super().show_errors(errors)

@@ -1,0 +1,1 @@
+"""Reusable widgets: form fields with errors, bar charts, the status line."""
