@@ -10,10 +10,12 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from backend.analytics.periods import local_range
 from backend.analytics.queries import period_summary
+from tests.support.servers import ApiProcess, free_port
 from tests.support.users import ApiUser, register
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -414,3 +416,29 @@ async def test_one_user_never_sees_another_users_minutes(berlin_week, client, db
         "weeks"]) == 120
     weeks = (await bob.get(TRENDS, params={"weeks": 2})).json()["weeks"]
     assert [w["minutes"] for w in weeks] == [35, 0]
+
+
+@pytest.fixture(scope="module")
+def api_without_redis(api_env: dict[str, str], tmp_path_factory):
+    # Nothing listens on this port, so every Redis call fails fast.
+    env = {**api_env, "ENGLOG_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    server = ApiProcess(env, log_path=tmp_path_factory.mktemp("analytics-noredis") / "api.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+async def test_without_redis_analytics_are_computed_fresh(api_without_redis, db):
+    async with httpx.AsyncClient(base_url=api_without_redis.url, timeout=20) as c:
+        user = await register(c, timezone="Europe/Berlin")
+        entry = await add_entry(db, user.id, at("2026-11-03", "09:00"), 90, "docs")
+        assert (await user.get(DASH, params=WEEK)).json()["totals"]["minutes"] == 90
+        await db.execute("UPDATE log_entries SET end_time = start_time + interval '100 minutes' "
+                         "WHERE id = $1", entry)
+        # No cache to bump and none to serve stale data: the change shows at once.
+        assert (await user.get(DASH, params=WEEK)).json()["totals"]["minutes"] == 100
+        dist = await user.get(DIST, params={**WEEK, "group_by": "day"})
+        assert dist.json()["items"][1] == {"key": "2026-11-03", "label": "2026-11-03",
+                                           "minutes": 100, "entries": 1, "pct": 100.0}
+        trends = await user.get(TRENDS, params={"weeks": 1})
+        assert trends.status_code == 200 and len(trends.json()["weeks"]) == 1
