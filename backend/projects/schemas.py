@@ -17,6 +17,20 @@ def _lower(v: str) -> str:
     return v.lower()
 
 
+def pg_text(v: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL or lone surrogates (JSON "\ud800"); refuse them here
+    # instead of failing in the driver with a 500.
+    if v is None:
+        return v
+    if "\x00" in v:
+        raise ValueError("must not contain NUL characters")
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return v
+
+
 class ProjectBody(BaseModel):
     """POST and PUT: the whole project. Omitted optional fields take their defaults."""
 
@@ -34,6 +48,7 @@ class ProjectBody(BaseModel):
     is_default: bool = Field(False, description="Setting it clears the user's other default.")
 
     _color = field_validator("color")(_lower)
+    _nul = field_validator("name", "description")(pg_text)
 
     @field_validator("end_date")
     @classmethod
@@ -65,6 +80,8 @@ class ProjectPatch(BaseModel):
             raise ValueError("must not be null")
         return v
 
+    _nul = field_validator("name", "description")(pg_text)
+
     @field_validator("color")
     @classmethod
     def _color(cls, v: str | None) -> str | None:
@@ -78,6 +95,8 @@ class ProjectListQuery(PageQuery):
     status: ProjectStatus | None = Field(None, description="Only projects with this status.")
     q: str | None = Field(None, min_length=1, max_length=100,
                           description="Case-insensitive substring of the name.")
+
+    _nul = field_validator("q")(pg_text)
 
 
 class ProjectOut(BaseModel):

@@ -14,6 +14,7 @@ from backend.api.docs import doc
 from backend.api.pagination import PageQuery, page
 from backend.api.validation import parse_body, parse_query
 from backend.auth.guard import authenticated
+from backend.projects.schemas import pg_text
 from backend.tags import service
 from backend.tags.names import normalize_tag
 
@@ -45,6 +46,7 @@ class TagBody(BaseModel):
         return normalize_tag(v)
 
     _cat = field_validator("category")(_category)
+    _nul = field_validator("description")(pg_text)
 
 
 class TagListQuery(PageQuery):
@@ -52,6 +54,8 @@ class TagListQuery(PageQuery):
     q: str | None = Field(None, min_length=1, max_length=50, description="Substring of the name.")
     mine: bool = Field(False, description="Only the user's own tags (no predefined ones).")
     sort: Literal["name", "-usage"] = Field("name", description="name or -usage")
+
+    _nul = field_validator("category", "q")(pg_text)
 
 
 class PopularQuery(PageQuery):

@@ -77,12 +77,23 @@ async def test_create_minimal_uses_defaults(alice, db):
     ({"name": "P", "start_date": "2026-05-01", "end_date": "2026-04-30"}, "end_date"),
     ({"name": "P", "is_default": "maybe"}, "is_default"),
     ({"name": "P", "owner_id": "00000000-0000-0000-0000-000000000000"}, "owner_id"),
+    ({"name": "a\x00b"}, "name"),
 ])
 async def test_create_rejects_bad_input_naming_the_field(alice, db, payload, field):
     r = await alice.post("/v1/projects", json=payload)
     assert r.status_code == 422, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     assert field in [e["field"] for e in r.json()["errors"]]
+    assert await db.fetchval("SELECT count(*) FROM projects WHERE owner_id = $1::uuid",
+                             alice.id) == 0
+
+
+async def test_lone_surrogate_is_422_not_500(alice, db):
+    raw = b'{"name": "P", "description": "x\\ud800"}'
+    r = await alice.client.post("/v1/projects", content=raw, headers={
+        **alice.headers, "content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["field"] == "description"
     assert await db.fetchval("SELECT count(*) FROM projects WHERE owner_id = $1::uuid",
                              alice.id) == 0
 
@@ -163,7 +174,7 @@ async def test_list_filters_paginates_and_counts(alice, db):
 
 @pytest.mark.parametrize("params, field", [
     ({"status": "archived"}, "status"), ({"limit": 0}, "limit"), ({"offset": -1}, "offset"),
-    ({"limit": "ten"}, "limit"), ({"colour": "x"}, "colour"),
+    ({"limit": "ten"}, "limit"), ({"colour": "x"}, "colour"), ({"q": "a\x00"}, "q"),
 ])
 async def test_list_rejects_bad_query(alice, params, field):
     r = await alice.get("/v1/projects", params=params)
@@ -352,3 +363,21 @@ async def test_openapi_documents_project_endpoints(client):
         assert "401" in op["responses"]
     assert "entry_count" in paths["/v1/projects/{project_id}"]["delete"]["description"]
     assert "409" in paths["/v1/projects/{project_id}"]["delete"]["responses"]
+
+
+async def test_entries_written_through_the_logs_api_count(alice, bob, db):
+    p = await make(alice, "Apollo")
+    r = await alice.post("/v1/logs", json={
+        "title": "Ship it", "activity_type": "code", "project_id": p["id"],
+        "start_time": "2026-03-02T09:00:00Z", "end_time": "2026-03-02T10:15:00Z"})
+    assert r.status_code == 201, r.text
+    got = (await alice.get(f"/v1/projects/{p['id']}")).json()
+    assert (got["entry_count"], got["total_minutes"]) == (1, 75)
+    assert (await alice.get(f"/v1/projects/{p['id']}/stats")).json()["by_type"]["code"] == 75
+    assert (await alice.delete(f"/v1/projects/{p['id']}")).status_code == 409
+    # bob cannot file an entry under alice's project either.
+    r = await bob.post("/v1/logs", json={
+        "title": "Sneak", "activity_type": "code", "project_id": p["id"],
+        "start_time": "2026-03-02T09:00:00Z", "end_time": "2026-03-02T10:00:00Z"})
+    assert r.status_code in (404, 422)
+    assert (await alice.get(f"/v1/projects/{p['id']}")).json()["entry_count"] == 1

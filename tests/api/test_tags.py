@@ -82,6 +82,8 @@ async def test_create_conflicts(alice, db):
     ({"name": "ok", "category": "9lives"}, "category"),
     ({"name": "ok", "description": "d" * 501}, "description"),
     ({"name": "ok", "user_id": None}, "user_id"),
+    ({"name": "ok", "description": "a\x00"}, "description"),
+    ({"name": "a\x00"}, "name"),
 ])
 async def test_create_rejects_bad_input(alice, db, payload, field):
     r = await alice.post("/v1/tags", json=payload)
@@ -126,7 +128,7 @@ async def test_list_filters_sort_and_pagination(alice, db):
 
 @pytest.mark.parametrize("params, field", [
     ({"sort": "usage"}, "sort"), ({"mine": "perhaps"}, "mine"), ({"limit": 201}, "limit"),
-    ({"bogus": "1"}, "bogus"),
+    ({"bogus": "1"}, "bogus"), ({"q": "\x00"}, "q"), ({"category": "x\x00"}, "category"),
 ])
 async def test_list_rejects_bad_query(alice, params, field):
     r = await alice.get("/v1/tags", params=params)
@@ -241,3 +243,17 @@ async def test_openapi_documents_tag_endpoints(client):
         op = paths[path][method]
         assert op["security"] == [{"bearer": []}], (path, method)
     assert "403" in paths["/v1/tags/{tag_id}"]["delete"]["responses"]
+
+
+async def test_tags_created_by_the_logs_api_are_counted(alice, bob):
+    r = await alice.post("/v1/logs", json={
+        "title": "Fix", "activity_type": "debug", "tags": ["Python", "Flaky Test"],
+        "start_time": "2026-03-02T09:00:00Z", "end_time": "2026-03-02T10:00:00Z"})
+    assert r.status_code == 201, r.text
+    counts = {t["name"]: t["usage_count"] for t in (await all_tags(alice))["items"]}
+    assert (counts["python"], counts["flaky-test"]) == (1, 1)
+    mine = (await all_tags(alice, mine="true"))["items"]
+    assert [t["name"] for t in mine] == ["flaky-test"]
+    assert "flaky-test" not in {t["name"] for t in (await all_tags(bob))["items"]}
+    r = await alice.post("/v1/tags", json={"name": "flaky test"})
+    assert r.status_code == 409
