@@ -130,6 +130,8 @@ def load_ca(ca_dir: Path):
 
 
 def init(out: Path, sans: list[str], *, force: bool = False, server_cn: str = "englog-api") -> None:
+    for san in sans:  # fail before writing anything
+        parse_san(san)
     out.mkdir(parents=True, exist_ok=True)
     if (out / "ca.key").exists() and not force:
         raise SystemExit(f"{out}/ca.key exists; refusing to replace the CA (use --force)")
