@@ -60,7 +60,8 @@ async def test_due_deletion_removes_every_row_of_that_user_only(orm, db):
 
     out = await deletions.process_due_deletions()
 
-    assert str(doomed) in out["deleted"] and out["failed"] == []
+    # Asserted on rows, not on `out`: an API process's runner may take the deletion first.
+    assert out["failed"] == []
     assert set((await _rows_of(db, doomed)).values()) == {0}
     assert await _rows_of(db, later) == before_later
     assert await _rows_of(db, bystander) == before_bystander
