@@ -493,3 +493,21 @@ async def test_cannot_use_another_users_project(alice, bob, db):
     assert await count_entries(db, bob) == before + 1
     assert await db.fetchval("SELECT project_id FROM log_entries WHERE id = $1::uuid",
                              own["id"]) is None
+
+
+async def test_openapi_documents_log_endpoints(client):
+    spec = (await client.get("/docs/openapi.json")).json()
+    paths = spec["paths"]
+    ops = {(p, m) for p, item in paths.items() if p.startswith("/v1/logs") for m in item}
+    assert {("/v1/logs", "get"), ("/v1/logs", "post"), ("/v1/logs/bulk", "post"),
+            ("/v1/logs/{raw_id}", "put"), ("/v1/logs/{raw_id}", "patch"),
+            ("/v1/logs/{raw_id}", "delete"), ("/v1/logs/{raw_id}", "get")} <= ops
+    for path, method in ops:
+        op = paths[path][method]
+        assert op["security"] == [{"bearer": []}]
+        assert "422" in op["responses"] or method in ("get", "delete") and "{" in path
+    post = paths["/v1/logs"]["post"]
+    schema = post["requestBody"]["content"]["application/json"]["schema"]
+    assert {"title", "activity_type", "start_time", "end_time"} <= set(schema["required"])
+    params = {p["name"] for p in paths["/v1/logs"]["get"]["parameters"]}
+    assert {"start_date", "end_date", "type", "tags", "q", "sort", "limit", "offset"} <= params
