@@ -189,8 +189,10 @@ class LogEntry(Model):
 
     @property
     def duration_minutes(self) -> int:
-        # Same formula as the generated column, so responses need no re-read.
-        return int((self.end_time - self.start_time).total_seconds() // 60)
+        # Same rounding as the generated column's numeric::integer cast (half away from zero),
+        # so a response computed here never disagrees with SQL aggregates.
+        minutes = (self.end_time - self.start_time).total_seconds() / 60
+        return int(minutes + 0.5) if minutes >= 0 else -int(-minutes + 0.5)
 
 
 class ActiveTimer(Model):
@@ -236,6 +238,7 @@ class GeneratedInsight(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     completed_at = fields.DatetimeField(null=True)
+    task_id = fields.UUIDField(null=True)  # migration 5; FK to tasks, ON DELETE SET NULL
 
     class Meta:
         table = "generated_insights"
