@@ -31,11 +31,13 @@ class CurrentUser:
     timezone: str
     preferences: dict[str, Any] = field(default_factory=dict)
     session_id: uuid.UUID | None = None
+    created_at: str = ""  # RFC 3339; "" only in cache entries written before it existed
 
     @classmethod
     def from_row(cls, u: User) -> CurrentUser:
         return cls(id=u.id, email=u.email, first_name=u.first_name, last_name=u.last_name,
-                   timezone=u.timezone, preferences=dict(u.preferences or {}))
+                   timezone=u.timezone, preferences=dict(u.preferences or {}),
+                   created_at=u.created_at.isoformat())
 
 
 def user_cache_key(cache: Cache, user_id: uuid.UUID | str) -> str:

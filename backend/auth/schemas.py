@@ -7,6 +7,8 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from backend.api.errors import ApiError
+
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _ZONES = available_timezones()
 
@@ -22,6 +24,12 @@ def check_email(v: str) -> str:
     if len(v) > 255 or not EMAIL_RE.match(v):
         raise ValueError("must be a valid email address")
     return v.lower()
+
+
+def email_taken() -> ApiError:
+    return ApiError(409, "Conflict", "An account with this email already exists.",
+                    kind="email-taken",
+                    errors=[{"field": "email", "message": "already registered"}])
 
 
 class RegisterBody(BaseModel):
@@ -67,3 +75,7 @@ class TokenPair(BaseModel):
     token_type: str = "Bearer"
     expires_in: int = Field(..., description="Access-token lifetime in seconds.")
     user: UserOut
+
+
+class LogoutAllOut(BaseModel):
+    revoked_sessions: int = Field(..., description="Sessions that were still live.")

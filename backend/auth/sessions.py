@@ -1,16 +1,32 @@
-"""Login sessions (refresh-token families): create, rotate, revoke."""
+"""Login sessions (refresh-token families): create, rotate, revoke.
+
+A session row is one family; `current_jti` names the only refresh token of it that may
+still be used. Rotation swaps it with a conditional UPDATE, so of two requests racing
+with the same token exactly one wins; the loser looks like reuse and revokes the family.
+Sessions slide: each rotation moves `expires_at` to now + refresh_token_days, the same
+as the new refresh token's `exp`.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sanic import Request
+from tortoise import connections
+from tortoise.transactions import in_transaction
 
+from backend.api.errors import ApiError
 from backend.auth import tokens
+from backend.auth.guard import CurrentUser, mark_sessions_revoked
+from backend.cache.redis import Cache
 from backend.config import Settings
 from backend.db.models import AuthSession, User
+from backend.users.schemas import effective_preferences
+
+log = logging.getLogger("englog.auth.sessions")
 
 
 def user_out(u: User) -> dict[str, Any]:
@@ -20,8 +36,21 @@ def user_out(u: User) -> dict[str, Any]:
         "first_name": u.first_name,
         "last_name": u.last_name,
         "timezone": u.timezone,
-        "preferences": u.preferences or {},
+        "preferences": effective_preferences(u.preferences),
         "created_at": u.created_at.isoformat(),
+    }
+
+
+def current_user_out(u: CurrentUser) -> dict[str, Any]:
+    """The same shape as `user_out`, from the (Redis-cached) authenticated user."""
+    return {
+        "id": str(u.id),
+        "email": u.email,
+        "first_name": u.first_name,
+        "last_name": u.last_name,
+        "timezone": u.timezone,
+        "preferences": effective_preferences(u.preferences),
+        "created_at": u.created_at,
     }
 
 
@@ -48,3 +77,101 @@ async def start_session(request: Request, user: User) -> dict[str, Any]:
         expires_at=datetime.now(UTC) + timedelta(days=settings.refresh_token_days),
     )
     return token_pair(settings, user, sid, jti)
+
+
+def _rejected(detail: str) -> ApiError:
+    return ApiError(401, "Unauthorized", detail, kind="unauthorized",
+                    headers={"WWW-Authenticate": 'Bearer realm="englog"'})
+
+
+_ROTATE = """
+UPDATE auth_sessions
+   SET current_jti = $1, last_used_at = now(), expires_at = now() + make_interval(days => $2)
+ WHERE id = $3 AND user_id = $4 AND current_jti = $5
+   AND revoked_at IS NULL AND expires_at > now()
+RETURNING id
+"""
+
+_DENY = """
+INSERT INTO refresh_token_denylist (jti, user_id, session_id, reason, expires_at)
+SELECT $1, $2, $3, $4, $5
+ WHERE EXISTS (SELECT 1 FROM auth_sessions WHERE id = $3 AND user_id = $2)
+ON CONFLICT (jti) DO NOTHING
+"""
+
+
+async def rotate(settings: Settings, cache: Cache, claims: tokens.Claims) -> dict[str, Any]:
+    """Swap the family's refresh token for a new pair, or treat a stale token as theft."""
+    user = await User.get_or_none(id=claims.sub, is_active=True)
+    if user is None:
+        raise _rejected("The account no longer exists.")
+    new_jti = uuid.uuid4()
+    reused = False
+    async with in_transaction() as conn:
+        rows = await conn.execute_query_dict(
+            _ROTATE, [new_jti, settings.refresh_token_days, claims.sid, claims.sub, claims.jti])
+        if rows:
+            await conn.execute_query(
+                _DENY, [claims.jti, claims.sub, claims.sid, "rotated", claims.exp])
+        else:
+            reused = await _revoke_if_reused(conn, claims)
+    if rows:
+        return token_pair(settings, user, claims.sid, new_jti)
+    if reused:
+        # The thief or the victim holds the newer token; we cannot tell which, so both lose it.
+        log.warning("refresh token reuse: revoked session %s of user %s", claims.sid, claims.sub)
+        await mark_sessions_revoked(cache, [claims.sid], settings.access_token_minutes * 60)
+        raise _rejected("This refresh token was already used; the session has been revoked.")
+    raise _rejected("The session has expired or was logged out.")
+
+
+async def _revoke_if_reused(conn: Any, claims: tokens.Claims) -> bool:
+    rows = await conn.execute_query_dict(
+        "SELECT current_jti, revoked_at FROM auth_sessions WHERE id = $1 AND user_id = $2 "
+        "FOR UPDATE", [claims.sid, claims.sub])
+    if not rows or rows[0]["revoked_at"] is not None or rows[0]["current_jti"] == claims.jti:
+        return False  # unknown, already revoked, or merely expired
+    await conn.execute_query(
+        "UPDATE auth_sessions SET revoked_at = now(), revoked_reason = 'reuse' WHERE id = $1",
+        [claims.sid])
+    return True
+
+
+async def logout(settings: Settings, cache: Cache, claims: tokens.Claims) -> None:
+    """Revoke the token's session and denylist the token. Idempotent.
+
+    Every clause is scoped to the token's own user, so a token can only end its own session.
+    """
+    async with in_transaction() as conn:
+        owned = await conn.execute_query_dict(
+            "SELECT id FROM auth_sessions WHERE id = $1 AND user_id = $2",
+            [claims.sid, claims.sub])
+        if not owned:
+            return
+        await conn.execute_query(
+            "UPDATE auth_sessions SET revoked_at = now(), revoked_reason = 'logout' "
+            "WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL", [claims.sid, claims.sub])
+        await conn.execute_query(_DENY, [claims.jti, claims.sub, claims.sid, "logout", claims.exp])
+    await mark_sessions_revoked(cache, [claims.sid], settings.access_token_minutes * 60)
+
+
+_LOGOUT_ALL = """
+WITH revoked AS (
+    UPDATE auth_sessions SET revoked_at = now(), revoked_reason = 'logout-all'
+     WHERE user_id = $1 AND revoked_at IS NULL
+    RETURNING id, current_jti, expires_at
+), denied AS (
+    INSERT INTO refresh_token_denylist (jti, user_id, session_id, reason, expires_at)
+    SELECT current_jti, $1, id, 'logout-all', expires_at FROM revoked
+    ON CONFLICT (jti) DO NOTHING
+)
+SELECT id FROM revoked
+"""
+
+
+async def logout_all(settings: Settings, cache: Cache, user_id: uuid.UUID) -> int:
+    """Revoke every live session of the user; returns how many were revoked."""
+    rows = await connections.get("default").execute_query_dict(_LOGOUT_ALL, [user_id])
+    sids = [r["id"] for r in rows]
+    await mark_sessions_revoked(cache, sids, settings.access_token_minutes * 60)
+    return len(sids)

@@ -1,0 +1,80 @@
+"""Profile and preference writes. Each ends with forget_user so the cached user is never stale."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
+
+from backend.api.errors import ApiError, field_error
+from backend.auth.guard import forget_user
+from backend.auth.passwords import verify_password
+from backend.auth.schemas import email_taken
+from backend.auth.sessions import user_out
+from backend.cache.redis import Cache
+from backend.db.models import User
+from backend.users.schemas import Preferences, ProfileUpdate, effective_preferences
+
+
+def profile_out(u: User) -> dict[str, Any]:
+    return {**user_out(u),
+            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None}
+
+
+async def load(user_id: uuid.UUID) -> User:
+    user = await User.get_or_none(id=user_id, is_active=True)
+    if user is None:  # deleted between the token check and now
+        raise ApiError(401, "Unauthorized", "The account no longer exists.", kind="unauthorized")
+    return user
+
+
+async def update_profile(cache: Cache, user_id: uuid.UUID, body: ProfileUpdate) -> User:
+    """Apply the given fields in one UPDATE, after every check has passed."""
+    user = await load(user_id)
+    changes = body.model_dump(exclude_unset=True, exclude={"current_password"})
+    if changes.get("email") == user.email.lower():
+        del changes["email"]
+    if "email" in changes:
+        if body.current_password is None:
+            raise field_error("current_password", "required to change the email")
+        if not await verify_password(user.password_hash, body.current_password):
+            # 403, not 401: a 401 would make clients think their session ended.
+            raise ApiError(403, "Forbidden", "current_password: incorrect password",
+                           kind="wrong-password",
+                           errors=[{"field": "current_password", "message": "incorrect password"}])
+        if await User.filter(email=changes["email"]).exists():
+            raise email_taken()
+    if changes:
+        try:
+            await User.filter(id=user_id).update(**changes, updated_at=datetime.now(UTC))
+        except IntegrityError as exc:  # lost a race for the email (unique on lower(email))
+            raise email_taken() from exc
+        await forget_user(cache, user_id)
+        for k, v in changes.items():
+            setattr(user, k, v)
+    return user
+
+
+async def get_preferences(user_id: uuid.UUID) -> dict[str, Any]:
+    return effective_preferences((await load(user_id)).preferences)
+
+
+async def update_preferences(cache: Cache, user_id: uuid.UUID, body: Preferences
+                             ) -> dict[str, Any]:
+    given = body.model_dump(mode="json", exclude_unset=True)
+    # jsonb || merges in SQL, so two concurrent PUTs of different keys both survive.
+    rows = await connections.get("default").execute_query_dict(
+        "UPDATE users SET preferences = preferences || $2::jsonb, updated_at = now() "
+        "WHERE id = $1 AND is_active RETURNING preferences",
+        [user_id, orjson.dumps(given).decode()])
+    if not rows:
+        raise ApiError(401, "Unauthorized", "The account no longer exists.", kind="unauthorized")
+    await forget_user(cache, user_id)
+    stored = rows[0]["preferences"]
+    if isinstance(stored, str | bytes):  # asyncpg hands jsonb back as text
+        stored = orjson.loads(stored)
+    return effective_preferences(stored)
