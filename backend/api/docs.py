@@ -91,7 +91,9 @@ def doc(
         if body is not None:
             decorators.append(openapi.body({"application/json": oas_schema(body)}, required=True))
         if response is not None:
-            decorators.append(openapi.response(status, {"application/json": oas_schema(response)}, "OK"))
+            decorators.append(
+                openapi.response(status, {"application/json": oas_schema(response)}, "OK")
+            )
         else:
             decorators.append(openapi.response(status, description="OK"))
         codes = set(errors)

@@ -18,15 +18,51 @@ def json_body(request: Request) -> Any:
     try:
         return request.json
     except Exception as exc:  # sanic raises BadRequest with a parser-specific message
-        raise ApiError(400, "Bad Request", "The request body is not valid JSON.",
-                       kind="bad-json") from exc
+        raise ApiError(
+            400, "Bad Request", "The request body is not valid JSON.", kind="bad-json"
+        ) from exc
+
+
+def _unstorable_strings(value: Any, path: str = "") -> list[dict[str, Any]]:
+    """PostgreSQL text cannot hold NUL, and UTF-8 cannot encode lone surrogates; both would
+    surface as a 500 deep in the driver, so every field is checked here, once."""
+    if isinstance(value, str):
+        bad = "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+        if bad:
+            return [
+                {
+                    "field": path or "body",
+                    "code": "invalid_characters",
+                    "message": "contains characters that cannot be stored (NUL or lone surrogate)",
+                }
+            ]
+        return []
+    if isinstance(value, dict):
+        out = []
+        for k, v in value.items():
+            key = str(k)
+            out += (
+                _unstorable_strings(key, f"{path}.{key}".lstrip(".")) if isinstance(k, str) else []
+            )
+            out += _unstorable_strings(v, f"{path}.{key}".lstrip("."))
+        return out
+    if isinstance(value, list):
+        return [
+            e
+            for i, v in enumerate(value)
+            for e in _unstorable_strings(v, f"{path}.{i}".lstrip("."))
+        ]
+    return []
 
 
 def parse_body(request: Request, model: type[M]) -> M:
     data = json_body(request)
     if not isinstance(data, dict):
-        raise ApiError(400, "Bad Request", "The request body must be a JSON object.",
-                       kind="bad-json")
+        raise ApiError(
+            400, "Bad Request", "The request body must be a JSON object.", kind="bad-json"
+        )
+    if errors := _unstorable_strings(data):
+        raise validation_problem(errors)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -44,6 +80,8 @@ def parse_query(request: Request, model: type[M], *, lists: tuple[str, ...] = ()
             raw[key] = items
         else:
             raw[key] = values[-1]
+    if errors := _unstorable_strings(raw):
+        raise validation_problem(errors)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
