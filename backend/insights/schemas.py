@@ -1,0 +1,104 @@
+"""Request and response bodies for /v1/insights."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from backend.api.pagination import PageQuery
+from backend.db.models import ReportType
+from backend.logs.schemas import no_nul
+
+MAX_FOCUS_AREAS = 10
+MAX_INCLUDE_PROJECTS = 20
+
+FocusArea = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(no_nul),
+]
+ProjectRefText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(no_nul),
+]
+Status = Literal["queued", "running", "completed", "failed"]
+
+
+class GenerateBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_type: ReportType
+    period_start: date | None = Field(
+        None, description="YYYY-MM-DD in your timezone; give both dates or neither.")
+    period_end: date | None = Field(None, description="YYYY-MM-DD, inclusive.")
+    include_projects: list[ProjectRefText] = Field(
+        default_factory=list, max_length=MAX_INCLUDE_PROJECTS,
+        description="Your project ids or names the narrative should concentrate on.")
+    focus_areas: list[FocusArea] = Field(
+        default_factory=list, max_length=MAX_FOCUS_AREAS,
+        description="Up to 10 themes (each up to 100 characters) the narrative should cover.")
+
+
+class InsightQuery(PageQuery):
+    report_type: ReportType | None = None
+    status: Status | None = None
+
+
+class Links(BaseModel):
+    self: str
+    events: str
+
+
+class InsightAccepted(BaseModel):
+    id: uuid.UUID
+    status: Status
+    report_type: ReportType
+    period_start: date
+    period_end: date
+    progress: int
+    stage: str
+    cached: bool = False
+    links: Links
+
+
+class InsightSummary(BaseModel):
+    id: uuid.UUID
+    report_type: ReportType
+    period_start: date
+    period_end: date
+    status: Status
+    progress: int
+    stage: str
+    title: str
+    summary: str
+    error: str | None
+    created_at: datetime
+    completed_at: datetime | None
+    links: Links
+
+
+class InsightOut(InsightSummary):
+    content: str = Field(description="The report as Markdown.")
+    facts: dict[str, Any] = Field(description="Figures computed by the API; the report's "
+                                  "numbers all come from here.")
+    metadata: dict[str, Any]
+    options: dict[str, Any]
+    fingerprint: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    generation_ms: int
+    attempts: int
+    updated_at: datetime
+    cached: bool = False
+
+
+class InsightPage(BaseModel):
+    items: list[InsightSummary]
+    total: int
+    limit: int
+    offset: int
