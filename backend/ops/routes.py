@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from sanic import Blueprint, Request
 from sanic.response import json
 from sanic_ext import openapi
 from tortoise import connections
 
 from backend.queue.workers import list_workers
-
-import logging
 
 log = logging.getLogger("englog.ops")
 bp = Blueprint("ops")

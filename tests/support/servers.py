@@ -69,7 +69,7 @@ def test_env(database_url: str, redis_prefix: str, **extra: str) -> dict[str, st
     env.update(
         ENGLOG_DATABASE_URL=database_url,
         ENGLOG_REDIS_PREFIX=redis_prefix,
-        ENGLOG_JWT_SECRET="test-secret-" + redis_prefix,
+        ENGLOG_JWT_SECRET="test-secret-for-hs256-at-least-32-bytes-" + redis_prefix,
         ENGLOG_SCHEDULER_ENABLED="false",
         PYTHONUNBUFFERED="1",
     )
