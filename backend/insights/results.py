@@ -155,10 +155,9 @@ async def mark_failed(task_row: dict, error: str, conn: Any) -> None:
     if insight_id is None:
         return
     attempts = int(task_row.get("attempts") or 0)
-    times = f"after {attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
-    text = f"Report generation failed {times}: {_clean(error) or 'unknown error'}"
-    await conn.execute_query(_FAILED_SQL, [insight_id, text.replace("  ", " ")
-                                           [:MAX_ERROR_CHARS]])
+    times = f" after {attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
+    text = f"Report generation failed{times}: {_clean(error).strip() or 'unknown error'}"
+    await conn.execute_query(_FAILED_SQL, [insight_id, text[:MAX_ERROR_CHARS]])
 
 
 @on_progress(TASK_TYPE)

@@ -10,9 +10,10 @@ import uuid
 
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
+from sanic_ext import openapi
 
 from backend.analytics.periods import local_today
-from backend.api.docs import doc
+from backend.api.docs import doc, oas_schema
 from backend.api.errors import not_found
 from backend.api.pagination import page
 from backend.api.validation import parse_body, parse_query
@@ -47,6 +48,8 @@ def insight_id(raw: str) -> uuid.UUID:
 
 
 @bp.post("/generate")
+@openapi.response(200, {"application/json": oas_schema(InsightOut)},
+                  "The finished report for exactly this data (cached: true)")
 @doc("Generate a report", tag=TAG, body=GenerateBody, response=InsightAccepted, status=202,
      description="Without dates: the current period of the type, in your timezone. 202 with "
      "the queued report (follow links.events), or 200 with the finished report and "
