@@ -107,10 +107,11 @@ class Cache:
         if not self.available:
             return None
         try:
+            if ttl is None:
+                return int(await self.client.incr(key))
             async with self.client.pipeline(transaction=True) as pipe:
                 pipe.incr(key)
-                if ttl:
-                    pipe.expire(key, ttl, nx=True)
+                pipe.expire(key, ttl, nx=True)
                 res = await pipe.execute()
             return int(res[0])
         except (RedisError, OSError) as exc:

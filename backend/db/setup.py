@@ -16,6 +16,15 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 MODELS = ["backend.db.models", "aerich.models"]
 
 
+async def _release_reset(conn: asyncpg.Connection) -> None:
+    """Replaces asyncpg's default reset on release (advisory unlock, CLOSE ALL, UNLISTEN,
+    RESET ALL: one extra round trip per query). Pooled connections here never hold session
+    state: LISTEN and the scheduler's session lock use dedicated connections, and other
+    advisory locks are transaction-scoped. Only an abandoned transaction needs undoing."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 def tortoise_config(database_url: str, *, pool_max: int = 20) -> dict:
     parts = urlsplit(database_url)
     return {
@@ -30,6 +39,7 @@ def tortoise_config(database_url: str, *, pool_max: int = 20) -> dict:
                     "database": parts.path.lstrip("/") or "englog",
                     "minsize": 1,
                     "maxsize": pool_max,
+                    "reset": _release_reset,
                 },
             }
         },
