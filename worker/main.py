@@ -1,0 +1,50 @@
+"""`englog-worker`: configured entirely by ENGLOG_WORKER_* env vars (see worker/config.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from worker.config import WorkerSettings
+from worker.email import SmtpConfig
+from worker.health import HealthMonitor
+from worker.llm import make_backend
+from worker.reports import ReportOptions
+from worker.runner import Runner, make_channel
+from worker.tasks import TaskContext
+
+
+async def serve(settings: WorkerSettings) -> int:
+    backend = make_backend(settings)
+    smtp = SmtpConfig.from_settings(settings)
+    if settings.llm_backend == "embedded":
+        await backend.load()  # fail at start, not on the first report, if the model is missing
+    ctx = TaskContext(backend, smtp, ReportOptions(
+        section_max_tokens=settings.section_max_tokens,
+        summary_max_tokens=settings.summary_max_tokens, temperature=settings.temperature))
+    health = HealthMonitor(settings.worker_id, backend, smtp, settings.concurrency)
+    channel = make_channel(settings)
+    runner = Runner(settings, ctx, health, channel)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, runner.stop)
+    try:
+        await runner.run()
+    finally:
+        await channel.close()
+        await backend.close()
+    logging.getLogger("englog.worker").info("stopped: %d completed, %d failed",
+                                            runner.completed, runner.failed)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return asyncio.run(serve(WorkerSettings()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
