@@ -72,7 +72,12 @@ class AllowedFigures:
 def _walk(node: Any, key: str, allowed: AllowedFigures) -> None:
     if isinstance(node, dict):
         for k, v in node.items():
-            _walk(v, str(k), allowed)
+            # Distributions (by_type: {"code": 750}) are minutes under a name that says so
+            # only on the parent.
+            child = f"{key}.{k}" if key.startswith("by_") else str(k)
+            if key.startswith("by_") and isinstance(v, int | float) and k not in _NOT_MINUTES:
+                child = f"{key}.minutes"
+            _walk(v, child, allowed)
         allowed.add(len(node))
     elif isinstance(node, list):
         for item in node:
@@ -86,6 +91,10 @@ def _walk(node: Any, key: str, allowed: AllowedFigures) -> None:
         allowed.add_text(node)
 
 
+_NOT_MINUTES = ("entries", "count", "pct", "percentage", "share_pct", "hours")
+_RATIO = re.compile(r"(?:^|[._])ratio(?:$|[._])")
+
+
 def _add_number(value: float, key: str, allowed: AllowedFigures) -> None:
     allowed.add(value)
     if "minute" in key:
@@ -94,7 +103,7 @@ def _add_number(value: float, key: str, allowed: AllowedFigures) -> None:
         allowed.add(value * 60)
     if "peak" in key and 12 < value < 24:
         allowed.add(value - 12)  # 14 -> "2 PM"
-    if "ratio" in key or (0 < abs(value) < 1 and "pct" not in key):
+    if _RATIO.search(key) or (0 < abs(value) < 1 and "pct" not in key):
         allowed.add(value * 100)  # 0.375 -> 37.5%
     if "pct" in key or "percent" in key:
         allowed.add(value / 100)
