@@ -29,6 +29,9 @@ class Cache:
             url, socket_connect_timeout=0.25, socket_timeout=0.5, health_check_interval=30
         )
         self._down_until = 0.0
+        # Users whose data-version bump failed while Redis was unreachable. Bumped as soon as
+        # Redis answers again, so caches filled before the outage are not served stale.
+        self._pending_bumps: set[str] = set()
 
     def key(self, *parts: Any) -> str:
         return self.prefix + ":".join(str(p) for p in parts)
@@ -139,8 +142,19 @@ class Cache:
         return self.key("datav", user_id)
 
     async def data_version(self, user_id: Any) -> str | None:
+        await self._flush_pending_bumps()
         raw = await self.get(self.data_version_key(user_id))
         return raw.decode() if raw is not None else "0" if self.available else None
 
     async def bump_data_version(self, user_id: Any) -> None:
-        await self.incr(self.data_version_key(user_id))
+        await self._flush_pending_bumps()
+        if await self.incr(self.data_version_key(user_id)) is None:
+            self._pending_bumps.add(str(user_id))
+
+    async def _flush_pending_bumps(self) -> None:
+        if not self._pending_bumps or not self.available:
+            return
+        for uid in list(self._pending_bumps):
+            if await self.incr(self.data_version_key(uid)) is None:
+                return
+            self._pending_bumps.discard(uid)
