@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import threading
 import time
@@ -32,6 +33,15 @@ def _load(path: str, n_ctx: int, n_threads: int):
                                     n_batch=512, verbose=False)
             _models[key] = model
         return model
+
+
+@atexit.register
+def _close_models() -> None:
+    # Free llama.cpp contexts while the interpreter is intact; left to __del__ at shutdown
+    # they raise "NoneType is not callable" noise.
+    for model in _models.values():
+        model.close()
+    _models.clear()
 
 
 class EmbeddedBackend(LLMBackend):
