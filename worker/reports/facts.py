@@ -176,7 +176,9 @@ def _entry_line(e: dict[str, Any]) -> str:
         bits.append(f"({e['project']})")
     if minutes is not None:
         bits.append(f"— {fmt(minutes)} min")
-    detail = "/".join(str(e[k]) for k in ("value_rating", "impact_level") if e.get(k))
+    detail = "/".join(str(e.get(a) or e.get(b)) for a, b in (("value_rating", "value"),
+                                                              ("impact_level", "impact"))
+                      if e.get(a) or e.get(b))
     if detail:
         bits.append(f"[{detail}]")
     return "- " + " ".join(bits)
@@ -216,25 +218,44 @@ def render_facts(f: Facts) -> str:
     counts = f.get("counts")
     if isinstance(counts, dict) and counts:
         out += ["### Collaboration", ""]
-        out += [f"- {k.replace('_', ' ').capitalize()} sessions: {fmt(v)}"
+        out += [f"- {k.replace('_', ' ').capitalize()} sessions: {_count(v)}"
                 for k, v in counts.items()]
         out.append("")
     out += _comparison(f)
     return "\n".join(out).rstrip() + "\n"
 
 
+def _count(v: Any) -> str:
+    """A count is either a number or {entries, minutes}."""
+    if isinstance(v, dict):
+        text = fmt(v.get("entries", v.get("count")))
+        if v.get("minutes") is not None:
+            text += f" ({hours(v['minutes'])} h)"
+        return text
+    return fmt(v)
+
+
+def previous(f: Facts) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(previous totals, change in percent by key); both shapes the API may send."""
+    prev = f.get("previous") or f.get("previous_period")
+    if not isinstance(prev, dict):
+        return {}, {}
+    totals = prev.get("totals") if isinstance(prev.get("totals"), dict) else prev
+    change = f.get("change") or prev.get("change_pct") or prev.get("change") or {}
+    change = change if isinstance(change, dict) else {}
+    return totals, {k.removesuffix("_pct"): v for k, v in change.items()}
+
+
 def _comparison(f: Facts) -> list[str]:
-    prev = f.get("previous")
-    if not isinstance(prev, dict) or not prev:
+    prev_totals, change = previous(f)
+    if not prev_totals:
         return []
-    prev_totals = prev.get("totals") if isinstance(prev.get("totals"), dict) else prev
-    change = f.get("change") if isinstance(f.get("change"), dict) else {}
     body = []
     for key, label in (("entries", "Entries"), ("minutes", "Minutes"), ("hours", "Hours"),
                        ("active_days", "Active days")):
         if key not in f.totals and key not in prev_totals:
             continue
-        delta = change.get(f"{key}_pct")
+        delta = change.get(key)
         body.append([label, fmt(f.totals.get(key)), fmt(prev_totals.get(key)),
                      "—" if delta is None else f"{'+' if (num(delta) or 0) > 0 else ''}"
                                                f"{fmt(delta, 1)}%"])
@@ -262,10 +283,11 @@ def digest(f: Facts, max_rows: int = 5) -> str:
         lines.append("Metrics: " + "; ".join(parts) + ".")
     counts = f.get("counts")
     if isinstance(counts, dict) and counts:
-        lines.append("Sessions: " + ", ".join(f"{k} {fmt(v)}" for k, v in counts.items()) + ".")
-    change = f.get("change")
-    if isinstance(change, dict) and change.get("minutes_pct") is not None:
-        lines.append(f"Time change vs previous period: {fmt(change['minutes_pct'], 1)}%.")
+        lines.append("Sessions: " + ", ".join(f"{k} {_count(v)}" for k, v in counts.items())
+                     + ".")
+    _, change = previous(f)
+    if change.get("minutes") is not None:
+        lines.append(f"Time change vs previous period: {fmt(change['minutes'], 1)}%.")
     return "\n".join(lines)
 
 
