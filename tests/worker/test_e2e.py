@@ -1,0 +1,115 @@
+"""The real API (gRPC on mutual TLS, durable queue) with one `englog-worker` subprocess.
+
+A user logs work and asks for a weekly report over HTTP; the worker claims the
+generate_insight task, writes the report with the embedded model and completes it; the API
+then enqueues the "report ready" email, which the same worker sends to a real SMTP server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.certs import make_pki
+from tests.support.servers import ROOT, ApiProcess, free_port
+from tests.support.users import register
+
+MONDAY = datetime(2024, 3, 4, 9, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def stack(api_env, tmp_path_factory) -> Iterator[dict]:
+    tmp = Path(tmp_path_factory.mktemp("e2e"))
+    pki = make_pki(tmp / "pki", "worker-1")
+    grpc_port = free_port()
+    api = ApiProcess({**api_env, **pki.api_env(grpc_port)}, log_path=tmp / "api.log")
+    api.start()
+    cert, key = pki.client("worker-1")
+    yield {"api": api, "grpc": f"127.0.0.1:{grpc_port}", "ca": pki.ca, "cert": cert,
+           "key": key, "tmp": tmp}
+    api.stop()
+
+
+def start_worker(stack: dict, smtp_port: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGLOG_WORKER_")}
+    env.pop("OLLAMA_HOST", None)
+    env.update({
+        "ENGLOG_WORKER_API_ADDRESS": stack["grpc"],
+        "ENGLOG_WORKER_CA_CERT": str(stack["ca"]),
+        "ENGLOG_WORKER_CLIENT_CERT": str(stack["cert"]),
+        "ENGLOG_WORKER_CLIENT_KEY": str(stack["key"]),
+        "ENGLOG_WORKER_WORKER_ID": "e2e-worker",
+        "ENGLOG_WORKER_CLAIM_WAIT_SECONDS": "5",
+        "ENGLOG_WORKER_HEARTBEAT_SECONDS": "2",
+        "ENGLOG_WORKER_SECTION_MAX_TOKENS": "40",
+        "ENGLOG_WORKER_SMTP_HOST": "127.0.0.1",
+        "ENGLOG_WORKER_SMTP_PORT": str(smtp_port),
+        "ENGLOG_WORKER_N_THREADS": "2",
+    })
+    log = open(stack["tmp"] / "worker.log", "ab")  # noqa: SIM115 - owned by the process
+    return subprocess.Popen([sys.executable, "-m", "worker.main"], env=env, cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+async def test_report_and_ready_email_through_the_real_api(stack, smtp_server):
+    worker = start_worker(stack, smtp_server.port)
+    try:
+        async with httpx.AsyncClient(base_url=stack["api"].url, timeout=30) as client:
+            user = await register(client)
+            for i, (kind, minutes) in enumerate([("code", 120), ("review", 45), ("debug", 90)]):
+                start = MONDAY + timedelta(days=i)
+                r = await user.post("/v1/logs", json={
+                    "title": f"Ship export step {i + 1}", "activity_type": kind,
+                    "start_time": start.isoformat(),
+                    "end_time": (start + timedelta(minutes=minutes)).isoformat(),
+                    "value_rating": "high", "impact_level": "product"})
+                assert r.status_code == 201, r.text
+            r = await user.post("/v1/insights/generate", json={
+                "report_type": "weekly", "period_start": "2024-03-04",
+                "period_end": "2024-03-10"})
+            assert r.status_code == 202, r.text
+            insight_id = r.json()["id"]
+
+            body: dict = {}
+            for _ in range(600):  # the worker needs the model for 5 sections; be patient
+                body = (await user.get(f"/v1/insights/{insight_id}")).json()
+                if body.get("status") in ("completed", "failed"):
+                    break
+                assert worker.poll() is None, "worker exited"
+                await asyncio.sleep(1)
+            assert body.get("status") == "completed", body
+            content = body["content"]
+            assert "| Entries | 3 |" in content and "4.25 h (255 min)" in content
+            for section in ("Key Accomplishments", "Recommendations"):
+                assert f"## {section}" in content
+            assert body["model"] == "SmolLM2-135M-Instruct.Q4_1"
+            assert body["prompt_tokens"] > 0 and body["completion_tokens"] > 0
+
+            def ready_mails():
+                return [m for m in smtp_server.messages
+                        if m.message["X-EngLog-Kind"] == "report_ready"]
+
+            for _ in range(120):
+                if ready_mails():
+                    break
+                await asyncio.sleep(0.5)
+            [mail] = ready_mails()  # registration's welcome email is sent by the worker too
+            assert mail.rcpt_tos == [user.email]
+            assert mail.message.get_body(preferencelist=("html",)) is not None
+            assert {m.message["X-EngLog-Kind"] for m in smtp_server.messages} == \
+                {"welcome", "report_ready"}
+
+            health = (await client.get("/health")).text
+            assert "e2e-worker" in health
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(30) == 0
