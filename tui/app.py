@@ -11,7 +11,7 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 
-from tui.actions import bindings_for
+from tui.actions import ACTIONS, bindings_for
 from tui.api.client import ApiClient, ApiError, SessionExpired, Unreachable
 from tui.api.outbox import Outbox
 from tui.clock import Clock
@@ -27,6 +27,9 @@ from tui.screens.reports import ReportsScreen
 from tui.screens.settings import SettingsScreen
 from tui.storage import DraftStore, TokenStore
 
+# App actions from the registry that need a logged-in, unobstructed main screen.
+GATED_ACTIONS = {a.action.split("(")[0] for a in ACTIONS if a.scope == "app"} - {
+    "quit", "show_help"}
 MAIN_MODES = ("dashboard", "entries", "projects", "analytics", "reports", "settings")
 
 
@@ -102,15 +105,15 @@ class EngLogApp(App):
     def _update_status(self) -> None:
         user = self.tokens.user or {}
         who = " ".join(filter(None, [user.get("first_name"), user.get("last_name")]))
-        parts = [f"{who} @ {self.api.base_url}" if who else self.api.base_url or "no server"]
         offline = self.api.online is False
-        if offline:
-            parts.insert(0, "⚠ server unreachable — changes are queued")
+        # The URL itself lives in Settings; here only who and whether we are connected.
+        parts = [who or "not logged in",
+                 "⚠ server unreachable — new entries are queued" if offline else "connected"]
         pending, rejected = len(self.outbox.pending), len(self.outbox.rejected)
         if pending:
             parts.append(f"{pending} queued entr{'y' if pending == 1 else 'ies'}")
         if rejected:
-            parts.append(f"{rejected} refused by the server (see ~/.config/englog/outbox.json)")
+            parts.append(f"{rejected} refused by the server (kept in {self.paths.outbox.name})")
         self.status = (offline, " │ ".join(parts))
 
     def _back_online(self) -> None:
@@ -176,12 +179,10 @@ class EngLogApp(App):
 
     # -- navigation --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("quit", "show_help", "command_palette"):
-            return True
+        if action not in GATED_ACTIONS:
+            return True  # Textual's own (focus_next, command_palette…) and help/quit
         # Modal forms own the keyboard; while logged out only help and quit make sense.
-        if isinstance(self.screen, ModalScreen) or self.current_mode == "login":
-            return False
-        return True
+        return not (isinstance(self.screen, ModalScreen) or self.current_mode == "login")
 
     async def action_goto(self, mode: str) -> None:
         await self.switch_mode(mode)

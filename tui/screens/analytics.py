@@ -42,6 +42,7 @@ def _fmt(template: str, value: Any) -> str:
 class AnalyticsScreen(MainScreen):
     SCOPE = "analytics"
     AREA = "Analytics"
+    AUTO_FOCUS = "#a-period"
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="analytics-controls"):
@@ -77,8 +78,12 @@ class AnalyticsScreen(MainScreen):
         dates = {"start_date": start and start.isoformat(), "end_date": end and end.isoformat()}
         dist = await app.api.get("/v1/analytics/time-distribution", group_by=group, **dates)
         chart = self.query_one("#distribution", BarChart)
-        chart.set_data([(str(i.get("label") or i.get("key")), i.get("minutes", 0))
-                        for i in dist.get("items", [])])
+        rows = [(str(i.get("label") or i.get("key")), i.get("minutes", 0))
+                for i in dist.get("items", [])]
+        # weekday/hour keep their natural order; other groupings read best largest first.
+        if group not in ("weekday", "hour"):
+            rows.sort(key=lambda r: -r[1])
+        chart.set_data(rows)
         chart.border_subtitle = f"by {group} · {start:%d %b} – {end:%d %b}"
 
         trends = await app.api.get("/v1/analytics/productivity-trends", weeks=12)

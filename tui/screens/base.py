@@ -69,9 +69,10 @@ class MainScreen(Screen):
         return self.app  # type: ignore[return-value]
 
     def __init_subclass__(cls, **kw: Any) -> None:
-        super().__init_subclass__(**kw)
-        if cls.SCOPE and "BINDINGS" not in cls.__dict__:
+        # Before super(): Textual merges BINDINGS when the subclass is created.
+        if cls.__dict__.get("SCOPE") and "BINDINGS" not in cls.__dict__:
             cls.BINDINGS = bindings_for(cls.SCOPE)
+        super().__init_subclass__(**kw)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -17,6 +17,7 @@ from tui.widgets.bars import BarChart
 class DashboardScreen(MainScreen):
     SCOPE = "dashboard"
     AREA = "Dashboard"
+    AUTO_FOCUS = "#today"
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="dash"):

@@ -26,6 +26,7 @@ PREFETCH_ROWS = 40  # start loading the next page this many rows before the end
 class EntriesScreen(MainScreen):
     SCOPE = "entries"
     AREA = "Entries"
+    AUTO_FOCUS = "#entries"
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,7 +57,6 @@ class EntriesScreen(MainScreen):
         table.add_column("Tags", key="tags")
         table.add_column("Value", key="value")
         table.add_column("Impact", key="impact")
-        table.focus()
 
     def params(self) -> dict[str, Any]:
         def sel(id_: str) -> Any:

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 class LoginScreen(Screen):
     SCOPE = "login"
-    BINDINGS = [Binding("ctrl+s", "submit", "Submit", id="login.submit")]
+    BINDINGS = [Binding("ctrl+s", "submit", "Submit", id="login.submit"),
+                Binding("ctrl+r", "toggle", "Log in / Create account", id="login.toggle")]
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     LoginScreen #login-box { width: 72; height: auto; border: thick $primary; padding: 0 1; }
@@ -36,6 +37,8 @@ class LoginScreen(Screen):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        # Read when the screen is shown: a known server means the user starts at the email.
+        self.AUTO_FOCUS = "#login-email" if self.englog.settings.server_url else "#server"
         yield Header()
         with Vertical(id="login-box"):
             yield Static("[b]Welcome to EngLog[/b] — your work log. Tab moves between fields, "
@@ -63,8 +66,13 @@ class LoginScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "Log in"
-        target = "#login-email" if self.englog.settings.server_url else "#server"
-        self.query_one(target, Input).focus()
+
+    def action_toggle(self) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = "tab-register" if tabs.active == "tab-login" else "tab-login"
+        target = "#reg-email" if tabs.active == "tab-register" else "#login-email"
+        # The pane becomes visible on the next refresh; a hidden input cannot take focus.
+        self.call_after_refresh(lambda: self.query_one(target, Input).focus())
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.query_one("#message", Message).show(text, error=error)

@@ -22,6 +22,7 @@ STATUS_OPTIONS = [(s.replace("_", " "), s) for s in ("active", "completed", "on_
 class ProjectsScreen(MainScreen):
     SCOPE = "projects"
     AREA = "Projects & tags"
+    AUTO_FOCUS = "#projects"
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,7 +44,6 @@ class ProjectsScreen(MainScreen):
         tags = self.query_one("#tags", DataTable)
         tags.border_title = "Tags by usage  (t back to projects)"
         tags.add_columns("Tag", "Category", "Used")
-        t.focus()
 
     async def load(self) -> None:
         api = self.englog.api
@@ -104,7 +104,7 @@ class ProjectsScreen(MainScreen):
                            ("by impact", "by_impact")):
             data = s.get(key) or {}
             grid.add_row(label, ", ".join(f"{k} {hm(v)}" for k, v in sorted(
-                data.items(), key=lambda kv: -kv[1])) or "—")
+                data.items(), key=lambda kv: -kv[1]) if v) or "—")
         pane.update(grid)
 
     def action_toggle_tags(self) -> None:

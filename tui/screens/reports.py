@@ -21,6 +21,7 @@ DONE = ("completed", "failed")
 class ReportsScreen(MainScreen):
     SCOPE = "reports"
     AREA = "Reports"
+    AUTO_FOCUS = "#r-list"
 
     def __init__(self) -> None:
         super().__init__()

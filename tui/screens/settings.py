@@ -21,6 +21,7 @@ PROFILE = ("first_name", "last_name", "timezone")
 class SettingsScreen(MainScreen):
     SCOPE = "settings"
     AREA = "Settings"
+    AUTO_FOCUS = "#first_name"
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="settings", classes="panel"):

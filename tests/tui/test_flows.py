@@ -1,0 +1,246 @@
+"""Pilot flows against the real API: key presses in, rows in the database out."""
+
+from __future__ import annotations
+
+import os
+import stat
+import uuid
+from typing import Any
+
+from tests.support.users import ApiUser
+from tests.tui.conftest import SIZE, make_app, text_of, wait_for
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.entries import EntriesScreen
+from tui.screens.entry_editor import EntryEditor
+from tui.screens.quick_add import QuickAddModal
+from tui.screens.reports import ReportsScreen
+from tui.screens.timer import StartTimerModal
+
+
+def session_of(user: ApiUser) -> dict[str, Any]:
+    return {"access_token": user.access_token, "refresh_token": user.refresh_token,
+            "user": {"id": user.id, "email": user.email, "first_name": "Test",
+                     "last_name": "User", "timezone": "UTC", "preferences": {}}}
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+async def test_register_from_first_run(api_url, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    email = f"new-{uuid.uuid4().hex[:8]}@example.com"
+    app = make_app(tmp_path, api_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")  # switch to "Create account"
+        await wait_for(pilot, lambda: app.focused.id == "reg-email", "register form")
+        await type_text(pilot, email)
+        await pilot.press("tab")
+        await type_text(pilot, "a long enough password")
+        await pilot.press("tab")
+        await type_text(pilot, "Grace")
+        await pilot.press("tab")
+        await type_text(pilot, "Hopper")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+    row = await db.fetchrow("SELECT first_name, last_name, timezone FROM users WHERE email=$1",
+                            email)
+    assert dict(row) == {"first_name": "Grace", "last_name": "Hopper",
+                         "timezone": "Europe/Berlin"}
+    tokens = app.paths.tokens
+    assert stat.S_IMODE(os.stat(tokens).st_mode) == 0o600
+    assert "refresh_token" in tokens.read_text()
+
+
+async def test_wrong_password_is_shown_in_place(api_url, alice, tmp_path):
+    app = make_app(tmp_path, api_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_text(pilot, alice.email)
+        await pilot.press("tab")
+        await type_text(pilot, "not the password")
+        await pilot.press("enter")
+        general = "#login-general"
+        await wait_for(pilot, lambda: "Wrong email or password" in text_of(
+            app.screen.query_one(general)), "401 message")
+        assert not app.tokens.present
+
+
+async def test_timer_start_and_stop_creates_an_entry(api_url, alice, db, tmp_path):
+    app = make_app(tmp_path, api_url, session_of(alice))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, StartTimerModal), "timer modal")
+        await type_text(pilot, "Pairing on refresh")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.timer is not None, "timer running")
+        timer = await db.fetchrow("SELECT title FROM active_timers WHERE user_id=$1::uuid",
+                                  alice.id)
+        assert timer["title"] == "Pairing on refresh"
+        await wait_for(pilot, lambda: "Pairing on refresh" in text_of(
+            app.screen.query_one("#timer-panel")), "timer panel")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: app.timer is None, "timer stopped")
+    rows = await db.fetch("SELECT title FROM log_entries WHERE user_id=$1::uuid", alice.id)
+    assert [r["title"] for r in rows] == ["Pairing on refresh"]
+    assert await db.fetchval("SELECT count(*) FROM active_timers WHERE user_id=$1::uuid",
+                             alice.id) == 0
+
+
+async def test_quick_add_stores_parsed_fields(api_url, alice, db, tmp_path):
+    r = await alice.post("/v1/projects", json={"name": "auth-modernization"})
+    assert r.status_code == 201, r.text
+    project_id = r.json()["id"]
+    app = make_app(tmp_path, api_url, session_of(alice))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuickAddModal), "quick add")
+        await wait_for(pilot, lambda: app.projects_cache, "projects loaded")
+        await type_text(pilot, '1h30 code "Fix token refresh race" @Auth-Modernization '
+                               "#bug-fix #p1-high value:high impact:product")
+        await wait_for(pilot, lambda: "Fix token refresh race" in text_of(
+            app.screen.query_one("#preview")), "live preview")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, QuickAddModal), "saved")
+    row = await db.fetchrow(
+        "SELECT e.id, activity_type, duration_minutes, value_rating, impact_level, project_id "
+        "FROM log_entries e WHERE user_id=$1::uuid AND title=$2", alice.id,
+        "Fix token refresh race")
+    assert row is not None
+    assert (row["activity_type"], row["duration_minutes"]) == ("code", 90)
+    assert (row["value_rating"], row["impact_level"]) == ("high", "product")
+    assert str(row["project_id"]) == project_id
+    tags = await db.fetch("SELECT t.name FROM log_entry_tags lt JOIN tags t ON t.id=lt.tag_id "
+                          "WHERE lt.log_entry_id=$1 ORDER BY t.name", row["id"])
+    assert [t["name"] for t in tags] == ["bug-fix", "p1-high"]
+    assert app.drafts.load("quick-add") is None  # saved, so the draft is gone
+
+
+async def _open_editor_on_first_entry(app, pilot) -> None:
+    await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+    await pilot.press("2")
+    await wait_for(pilot, lambda: isinstance(app.screen, EntriesScreen)
+                   and app.screen.items, "entries listed")
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(app.screen, EntryEditor), "editor")
+
+
+async def test_edit_entry_changes_stored_title(api_url, alice, db, tmp_path):
+    r = await alice.post("/v1/logs", json={
+        "title": "Old title", "activity_type": "docs",
+        "start_time": "2025-03-13T09:00:00+00:00", "end_time": "2025-03-13T10:00:00+00:00"})
+    assert r.status_code == 201, r.text
+    app = make_app(tmp_path, api_url, session_of(alice))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_editor_on_first_entry(app, pilot)
+        await pilot.press("end", *["backspace"] * len("Old title"))
+        await type_text(pilot, "New title")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntriesScreen), "editor closed")
+    stored = await db.fetchval("SELECT title FROM log_entries WHERE id=$1::uuid",
+                               r.json()["id"])
+    assert stored == "New title"
+
+
+async def test_validation_error_is_shown_next_to_its_field(api_url, alice, db, tmp_path):
+    r = await alice.post("/v1/logs", json={
+        "title": "Keep me", "activity_type": "docs",
+        "start_time": "2025-03-13T09:00:00+00:00", "end_time": "2025-03-13T10:00:00+00:00"})
+    assert r.status_code == 201, r.text
+    app = make_app(tmp_path, api_url, session_of(alice))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_editor_on_first_entry(app, pilot)
+        app.screen.query_one("#end_time").focus()
+        await pilot.press("end", *["backspace"] * 5)
+        await type_text(pilot, "08:00")  # before the start: the API refuses it
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "after start_time" in text_of(
+            app.screen.query_one("#err-end_time")), "error under End")
+        assert isinstance(app.screen, EntryEditor)  # still open, nothing lost
+        assert app.drafts.load(f"entry:{r.json()['id']}")["end_time"] == "08:00"
+    stored = await db.fetchval("SELECT end_time FROM log_entries WHERE id=$1::uuid",
+                               r.json()["id"])
+    assert stored.isoformat() == "2025-03-13T10:00:00+00:00"
+
+
+async def test_generate_weekly_report_shows_progress(api_url, alice, db, tmp_path):
+    r = await alice.post("/v1/logs", json={
+        "title": "Something to report", "activity_type": "code",
+        "start_time": "2025-03-13T09:00:00+00:00", "end_time": "2025-03-13T10:00:00+00:00"})
+    assert r.status_code == 201, r.text
+    app = make_app(tmp_path, api_url, session_of(alice))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        await pilot.press("5")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen), "reports")
+        app.screen.query_one("#r-start").focus()
+        await type_text(pilot, "2025-03-10")
+        await pilot.press("tab")
+        await type_text(pilot, "2025-03-16")
+        app.set_focus(None)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: app.screen.watching, "report requested")
+        row = await db.fetchrow("SELECT id, report_type, period_start, status FROM "
+                                "generated_insights WHERE user_id=$1::uuid", alice.id)
+        assert row["report_type"] == "weekly"
+        assert str(row["period_start"]) == "2025-03-10"
+        assert str(row["id"]) == app.screen.watching
+        assert await db.fetchval("SELECT count(*) FROM tasks WHERE user_id=$1::uuid "
+                                 "AND payload::text LIKE '%' || $2 || '%'", alice.id,
+                                 str(row["id"])) == 1
+        stage = app.screen.query_one("#r-stage")
+        await wait_for(pilot, lambda: any(s in text_of(stage) for s in
+                                          ("queued", "running", "completed")), "progress")
+
+
+async def test_entries_added_offline_are_sent_once_when_server_returns(
+        api_url, api_server, alice, db, tmp_path):
+    app = make_app(tmp_path, api_url, session_of(alice))
+    titles = ["Offline one", "Offline two"]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        api_server.stop()
+        try:
+            for title in titles:
+                await pilot.press("a")
+                await wait_for(pilot, lambda: isinstance(app.screen, QuickAddModal), "modal")
+                await type_text(pilot, f'25m ops "{title}"')
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: not isinstance(app.screen, QuickAddModal),
+                               "queued")
+            assert [i["body"]["title"] for i in app.outbox.pending] == titles
+            assert "2 queued entries" in app.status[1]
+            assert app.status[0]  # shown as offline
+        finally:
+            api_server.start()
+        await pilot.press("o")  # send queued entries now (it also retries periodically)
+        await wait_for(pilot, lambda: not app.outbox.items, "outbox flushed")
+        await pilot.press("o")  # a second flush must not send anything again
+        await pilot.pause(0.5)
+    for title in titles:
+        assert await db.fetchval("SELECT count(*) FROM log_entries WHERE user_id=$1::uuid "
+                                 "AND title=$2", alice.id, title) == 1
+    assert app.paths.outbox.read_text().strip() == "[]"
+
+
+async def test_outbox_retry_after_ambiguous_send_does_not_duplicate(api_url, alice, db,
+                                                                    tmp_path):
+    """A request that timed out may have been stored: the retry finds it instead of resending."""
+    body = {"title": "Maybe sent", "activity_type": "code", "tags": [],
+            "start_time": "2025-03-11T09:00:00+00:00", "end_time": "2025-03-11T09:30:00+00:00"}
+    r = await alice.post("/v1/logs", json=body)
+    assert r.status_code == 201, r.text
+    app = make_app(tmp_path, api_url, session_of(alice))
+    app.outbox.add(body, maybe_sent=True)
+    app.outbox.add(body | {"title": "Never sent"}, maybe_sent=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: not app.outbox.items, "outbox flushed")
+    counts = {t: await db.fetchval("SELECT count(*) FROM log_entries WHERE user_id=$1::uuid "
+                                   "AND title=$2", alice.id, t) for t in ("Maybe sent",
+                                                                          "Never sent")}
+    assert counts == {"Maybe sent": 1, "Never sent": 1}
