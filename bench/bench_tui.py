@@ -30,8 +30,8 @@ DB_URL = f"{PG}/englog_bench_tui"
 BASE = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
 
-async def until(pilot, predicate, timeout: float = 120.0) -> None:
-    deadline = time.perf_counter() + timeout
+async def until(pilot, predicate, limit: float = 120.0) -> None:
+    deadline = time.perf_counter() + limit
     while not predicate():
         if time.perf_counter() > deadline:
             raise RuntimeError("timed out")

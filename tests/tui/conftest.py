@@ -44,10 +44,10 @@ def make_app(root: Path, server_url: str, session: dict[str, Any] | None = None,
 
 
 async def wait_for(pilot: Any, predicate: Callable[[], Any], what: str,
-                   timeout: float = 20.0) -> None:
+                   limit: float = 20.0) -> None:
     """Poll the UI until `predicate()` holds; fails (with `what`) if it never does."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + limit
     while loop.time() < deadline:
         await pilot.pause(0.05)
         try:
