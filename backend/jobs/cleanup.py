@@ -3,17 +3,18 @@ reports); generated insights 365 days (an annual review must still find last yea
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from tortoise import connections
 
+from backend.auth import jobs as auth_jobs
 from backend.queue.handlers import api_job
 
 log = logging.getLogger("englog.jobs.cleanup")
 
 TASK_RETENTION_DAYS = 30
 INSIGHT_RETENTION_DAYS = 365
+IDEMPOTENCY_RETENTION_DAYS = 7
 
 
 async def _delete(sql: str, params: list) -> int:
@@ -22,9 +23,13 @@ async def _delete(sql: str, params: list) -> int:
 
 
 async def cleanup_tasks(older_than_days: int = TASK_RETENTION_DAYS) -> int:
-    return await _delete(
+    deleted = await _delete(
         "DELETE FROM tasks WHERE status IN ('completed', 'failed', 'cancelled') "
         "AND completed_at < now() - make_interval(days => $1)", [older_than_days])
+    # Idempotency keys only need to outlive a client's retries (an offline outbox).
+    return deleted + await _delete(
+        "DELETE FROM entry_idempotency_keys WHERE created_at < now() - make_interval(days => $1)",
+        [IDEMPOTENCY_RETENTION_DAYS])
 
 
 async def cleanup_insights(older_than_days: int = INSIGHT_RETENTION_DAYS) -> int:
@@ -35,18 +40,7 @@ async def cleanup_insights(older_than_days: int = INSIGHT_RETENTION_DAYS) -> int
 
 
 async def cleanup_denylist() -> int:
-    """Prefer the auth domain's own cleanup; fall back to dropping expired denylist rows."""
-    try:
-        jobs = importlib.import_module("backend.auth.jobs")
-    except ModuleNotFoundError as exc:
-        if exc.name != "backend.auth.jobs":
-            raise
-        jobs = None
-    fn = getattr(jobs, "cleanup_denylist", None)
-    if fn is not None:
-        return int(await fn() or 0)
-    # A denylisted jti only matters until the refresh token it names would have expired.
-    return await _delete("DELETE FROM refresh_token_denylist WHERE expires_at < now()", [])
+    return await auth_jobs.cleanup_denylist()
 
 
 @api_job("cleanup_tasks")

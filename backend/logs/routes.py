@@ -12,7 +12,7 @@ from backend.api.errors import not_found
 from backend.api.pagination import page
 from backend.api.validation import parse_body, parse_query
 from backend.auth.guard import authenticated
-from backend.logs import service
+from backend.logs import idempotency, service
 from backend.logs.schemas import (
     BulkCreate,
     BulkOut,
@@ -43,11 +43,23 @@ async def _changed(request: Request) -> None:
 
 @bp.post("/")
 @doc("Log an activity", tag=TAG, body=EntryCreate, response=EntryOut, status=201,
-     description="Tags are names; unknown ones become your own tags. Errors name the field.")
+     errors=[409],
+     description="Tags are names; unknown ones become your own tags. Errors name the field. "
+     "With an `Idempotency-Key` header, a repeated request returns the entry the first one "
+     "created (200, header Idempotent-Replayed: true) instead of creating another.")
 @authenticated
 async def create(request: Request) -> HTTPResponse:
     body = parse_body(request, EntryCreate)
-    entry = await service.create_entry(request.ctx.user.id, body)
+    user_id = request.ctx.user.id
+    key = idempotency.parse_key(request.headers.get("idempotency-key"))
+    if key is None:
+        entry = await service.create_entry(user_id, body)
+    else:
+        entry, created = await idempotency.create_once(
+            user_id, key, lambda conn: service.create_entry(user_id, body, conn),
+            lambda entry_id, conn: service.get_entry(user_id, entry_id, conn))
+        if not created:
+            return json(entry, status=200, headers={"Idempotent-Replayed": "true"})
     await _changed(request)
     return json(entry, status=201)
 
