@@ -52,7 +52,7 @@ pids+=($!)
 echo "EngLog API:    http://127.0.0.1:${ENGLOG_PORT:-8000}  (OpenAPI: /docs, health: /health)"
 echo "Worker:        embedded model, logs in $RUN/logs/worker.log; emails in $RUN/logs/mail.log"
 if [ -t 0 ] && [ -t 1 ]; then
-  ENGLOG_SERVER_URL="http://127.0.0.1:${ENGLOG_PORT:-8000}" "$BIN/englog"
+  ENGLOG_TUI_SERVER_URL="${ENGLOG_TUI_SERVER_URL:-http://127.0.0.1:${ENGLOG_PORT:-8000}}" "$BIN/englog"
 else
   echo "No terminal attached: serving until stopped (Ctrl-C). Open the UI with: $BIN/englog"
   wait -n
