@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Sanic's loggers have their own handlers; propagating to ours printed every line twice.
+    logging.getLogger("sanic").propagate = False
 
     settings = get_settings()
     if args.host:

@@ -25,7 +25,8 @@ class Stack:
     tmp: Path
     workers: list[subprocess.Popen] = field(default_factory=list)
 
-    def start_worker(self, name: str = "worker-1", **env: str) -> subprocess.Popen:
+    def start_worker(self, name: str = "worker-1", worker_id: str | None = None,
+                     **env: str) -> subprocess.Popen:
         cert, key = self.pki.client(name)
         wenv = {k: v for k, v in os.environ.items()
                 if not k.startswith("ENGLOG_WORKER_") and k != "OLLAMA_HOST"}
@@ -34,7 +35,7 @@ class Stack:
             "ENGLOG_WORKER_CA_CERT": str(self.pki.ca),
             "ENGLOG_WORKER_CLIENT_CERT": str(cert),
             "ENGLOG_WORKER_CLIENT_KEY": str(key),
-            "ENGLOG_WORKER_WORKER_ID": name,
+            "ENGLOG_WORKER_WORKER_ID": worker_id or name,
             "ENGLOG_WORKER_CLAIM_WAIT_SECONDS": "5",
             "ENGLOG_WORKER_HEARTBEAT_SECONDS": "2",
             # Short sections keep the real model's run time small in tests.

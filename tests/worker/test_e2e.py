@@ -8,10 +8,7 @@ then enqueues the "report ready" email, which the same worker sends to a real SM
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,51 +16,27 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.certs import make_pki
-from tests.support.servers import ROOT, ApiProcess, free_port
+from tests.support.stack import Stack, drop_stack_database, start_stack
 from tests.support.users import register
 
 MONDAY = datetime(2024, 3, 4, 9, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def stack(api_env, tmp_path_factory) -> Iterator[dict]:
-    tmp = Path(tmp_path_factory.mktemp("e2e"))
-    pki = make_pki(tmp / "pki", "worker-1")
-    grpc_port = free_port()
-    api = ApiProcess({**api_env, **pki.api_env(grpc_port)}, log_path=tmp / "api.log")
-    api.start()
-    cert, key = pki.client("worker-1")
-    yield {"api": api, "grpc": f"127.0.0.1:{grpc_port}", "ca": pki.ca, "cert": cert,
-           "key": key, "tmp": tmp}
-    api.stop()
-
-
-def start_worker(stack: dict, smtp_port: int) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGLOG_WORKER_")}
-    env.pop("OLLAMA_HOST", None)
-    env.update({
-        "ENGLOG_WORKER_API_ADDRESS": stack["grpc"],
-        "ENGLOG_WORKER_CA_CERT": str(stack["ca"]),
-        "ENGLOG_WORKER_CLIENT_CERT": str(stack["cert"]),
-        "ENGLOG_WORKER_CLIENT_KEY": str(stack["key"]),
-        "ENGLOG_WORKER_WORKER_ID": "e2e-worker",
-        "ENGLOG_WORKER_CLAIM_WAIT_SECONDS": "5",
-        "ENGLOG_WORKER_HEARTBEAT_SECONDS": "2",
-        "ENGLOG_WORKER_SECTION_MAX_TOKENS": "40",
-        "ENGLOG_WORKER_SMTP_HOST": "127.0.0.1",
-        "ENGLOG_WORKER_SMTP_PORT": str(smtp_port),
-        "ENGLOG_WORKER_N_THREADS": "2",
-    })
-    log = open(stack["tmp"] / "worker.log", "ab")  # noqa: SIM115 - owned by the process
-    return subprocess.Popen([sys.executable, "-m", "worker.main"], env=env, cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)
+def stack(api_env, tmp_path_factory) -> Iterator[Stack]:
+    # Its own database: queued tasks left by other tests must not reach this worker.
+    stack = start_stack(api_env, Path(tmp_path_factory.mktemp("e2e")), "e2e")
+    yield stack
+    stack.stop()
+    drop_stack_database(stack)
 
 
 async def test_report_and_ready_email_through_the_real_api(stack, smtp_server):
-    worker = start_worker(stack, smtp_server.port)
+    worker = stack.start_worker(
+        "worker-1", worker_id="e2e-worker", ENGLOG_WORKER_SMTP_HOST="127.0.0.1",
+        ENGLOG_WORKER_SMTP_PORT=str(smtp_server.port))
     try:
-        async with httpx.AsyncClient(base_url=stack["api"].url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=stack.api.url, timeout=30) as client:
             user = await register(client)
             for i, (kind, minutes) in enumerate([("code", 120), ("review", 45), ("debug", 90)]):
                 start = MONDAY + timedelta(days=i)

@@ -178,7 +178,8 @@ async def test_sigkilled_worker_task_is_finished_once_by_another(stack, smtp_ser
                 row = await task_row(wdb, task_id)
                 if row["status"] == "running" and row["progress"] >= 10:  # writing sections
                     break
-                assert row["status"] == "queued", dict(row)
+                # Queued until A claims it, then running while A reads the prompt.
+                assert row["status"] in ("queued", "running"), dict(row)
                 assert a.poll() is None, f"worker A exited with {a.returncode}"
                 await asyncio.sleep(0.1)
             assert row["lease_owner"] == "worker-a" and row["attempts"] == 1, dict(row)
