@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import orjson
 from sanic import Sanic
 from sanic_ext import Extend
 
@@ -13,6 +14,11 @@ from backend.config import Settings, get_settings
 from backend.db.setup import close_orm, init_orm
 
 log = logging.getLogger("englog.app")
+
+
+def _dumps(obj: object, **_: object) -> str:
+    # Sanic's json() passes stdlib-style kwargs; datetimes and UUIDs serialise natively.
+    return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _blueprints() -> list:
@@ -32,7 +38,8 @@ def _blueprints() -> list:
 
 def create_app(settings: Settings | None = None, name: str = "englog") -> Sanic:
     settings = settings or get_settings()
-    app = Sanic(name, strict_slashes=False)
+    # orjson: several times faster than the stdlib json on every request and response body.
+    app = Sanic(name, strict_slashes=False, dumps=_dumps, loads=orjson.loads)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.OAS_UI_DEFAULT = "swagger"
     app.config.OAS_URL_PREFIX = "/docs"
