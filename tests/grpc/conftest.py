@@ -51,6 +51,18 @@ def grpc_api(api_env: dict[str, str], pki: Pki,
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def grpc_api2(api_env: dict[str, str], pki: Pki,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[GrpcApi]:
+    """A second API process on the same database: the deployment runs several."""
+    port = free_port()
+    env = {**api_env, **pki.api_env(port), **QUEUE_ENV}
+    server = ApiProcess(env, log_path=Path(tmp_path_factory.mktemp("grpc-api2")) / "api.log")
+    server.start()
+    yield GrpcApi(url=server.url, target=f"127.0.0.1:{port}", pki=pki)
+    server.stop()
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def queue(grpc_api: GrpcApi) -> AsyncIterator[pb_grpc.TaskQueueStub]:
     async with grpc_api.worker_channel("worker-1") as ch:

@@ -43,6 +43,28 @@ async def test_concurrent_claimers_get_every_task_exactly_once(grpc_api, empty_q
     assert {(r["status"], r["attempts"]) for r in rows} == {("completed", 1)}
 
 
+async def test_workers_on_two_api_processes_never_share_a_task(grpc_api, grpc_api2,
+                                                               empty_queue, db):
+    ids = {str(await enqueue("send_email", _email(i))) for i in range(60)}
+    claimed: list[str] = []
+
+    async def claimer(api, name: str) -> None:
+        async with api.worker_channel("worker-2") as ch:
+            stub = pb_grpc.TaskQueueStub(ch)
+            while (r := await _claim(stub, name)).has_task:
+                claimed.append(r.task.id)
+                await stub.Complete(pb.CompleteRequest(
+                    task_id=r.task.id, worker_id=name,
+                    send_email=pb.SendEmailResponse(accepted=True)), timeout=30)
+
+    await asyncio.gather(*(claimer(api, f"{tag}{n}") for n in range(3)
+                           for api, tag in ((grpc_api, "a"), (grpc_api2, "b"))))
+    assert sorted(claimed) == sorted(ids)  # every task once: none lost, none twice
+    rows = await db.fetch("SELECT status, attempts FROM tasks WHERE id = ANY($1::uuid[])",
+                          list(ids))
+    assert {(r["status"], r["attempts"]) for r in rows} == {("completed", 1)}
+
+
 async def test_claimed_task_carries_the_payload_message(queue, empty_queue, db):
     task_id = await enqueue("send_email", _email(7), max_attempts=5)
     r = await _claim(queue, "w1")
