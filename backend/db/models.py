@@ -1,4 +1,4 @@
-"""Tortoise models mirroring migrations/models/*.py (the migrations are the schema's source of truth).
+"""Tortoise models mirroring migrations/models/*.py (the migrations are the source of truth).
 
 log_entries.duration_minutes is a generated column, so it is deliberately absent here:
 Tortoise would try to write it. Read it through raw SQL or compute it from the times.
@@ -163,7 +163,9 @@ class Tag(Model):
 
 class LogEntry(Model):
     id = fields.UUIDField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="log_entries", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="log_entries", on_delete=fields.CASCADE
+    )
     project = fields.ForeignKeyField(
         "models.Project", related_name="log_entries", null=True, on_delete=fields.RESTRICT
     )

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from aerich import Command
-from tortoise import Tortoise
+from tortoise import BaseDBAsyncClient, Tortoise, connections
 
 log = logging.getLogger("englog.db")
 
@@ -106,3 +106,8 @@ async def init_orm(database_url: str, *, pool_max: int = 20) -> None:
 
 async def close_orm() -> None:
     await Tortoise.close_connections()
+
+
+def db() -> BaseDBAsyncClient:
+    """The default Tortoise connection, for hand-written SQL (`$1` placeholders)."""
+    return connections.get("default")

@@ -6,11 +6,11 @@ import uuid
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from backend.api.errors import field_error, not_found, pydantic_errors, validation_problem
+from backend.db.setup import db
 from backend.logs import queries as sql
 from backend.logs.schemas import EntryCreate, EntryPatch, EntryQuery
 from backend.tags.resolve import resolve_tag_ids
@@ -20,9 +20,6 @@ M = TypeVar("M", bound=BaseModel)
 MERGE_FIELDS = ("title", "description", "activity_type", "project_id", "tags", "start_time",
                 "end_time", "value_rating", "impact_level")
 
-
-def db() -> Any:
-    return connections.get("default")
 
 
 def validate(model: type[M], data: dict[str, Any], prefix: str = "") -> M:

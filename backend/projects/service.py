@@ -9,13 +9,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from backend.api.errors import ApiError, field_error, not_found
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
+from backend.db.setup import db as _db
 from backend.projects.schemas import ProjectListQuery
 
 FIELDS = ("name", "description", "color", "status", "start_date", "end_date", "is_default")
@@ -40,9 +40,6 @@ WHERE p.owner_id = $1
   AND ($3::text IS NULL OR strpos(lower(p.name), lower($3)) > 0)
 """
 
-
-def _db() -> BaseDBAsyncClient:
-    return connections.get("default")
 
 
 def _out(row: dict[str, Any]) -> dict[str, Any]:

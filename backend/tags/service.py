@@ -6,11 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from backend.api.errors import ApiError, not_found
+from backend.db.setup import db as _db
 
 # Usage of every tag by this user's entries ($1 is always the user id).
 _USAGE = """
@@ -35,9 +34,6 @@ _ORDER = {
     "-usage": "usage_count DESC, t.name, t.id",
 }
 
-
-def _db() -> BaseDBAsyncClient:
-    return connections.get("default")
 
 
 def _out(row: dict[str, Any]) -> dict[str, Any]:
