@@ -40,27 +40,26 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     return make_pki(Path(tmp_path_factory.mktemp("pki")), "worker-1", "worker-2")
 
 
-@pytest.fixture(scope="session")
-def grpc_api(api_env: dict[str, str], pki: Pki,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[GrpcApi]:
+def _grpc_api(api_env: dict[str, str], pki: Pki, log_dir: Path) -> Iterator[GrpcApi]:
     port = free_port()
     env = {**api_env, **pki.api_env(port), **QUEUE_ENV}
-    server = ApiProcess(env, log_path=Path(tmp_path_factory.mktemp("grpc-api")) / "api.log")
+    server = ApiProcess(env, log_path=log_dir / "api.log")
     server.start()
     yield GrpcApi(url=server.url, target=f"127.0.0.1:{port}", pki=pki)
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def grpc_api(api_env: dict[str, str], pki: Pki,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[GrpcApi]:
+    yield from _grpc_api(api_env, pki, Path(tmp_path_factory.mktemp("grpc-api")))
 
 
 @pytest.fixture(scope="session")
 def grpc_api2(api_env: dict[str, str], pki: Pki,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[GrpcApi]:
     """A second API process on the same database: the deployment runs several."""
-    port = free_port()
-    env = {**api_env, **pki.api_env(port), **QUEUE_ENV}
-    server = ApiProcess(env, log_path=Path(tmp_path_factory.mktemp("grpc-api2")) / "api.log")
-    server.start()
-    yield GrpcApi(url=server.url, target=f"127.0.0.1:{port}", pki=pki)
-    server.stop()
+    yield from _grpc_api(api_env, pki, Path(tmp_path_factory.mktemp("grpc-api2")))
 
 
 @pytest_asyncio.fixture(loop_scope="session")

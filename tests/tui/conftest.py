@@ -128,3 +128,20 @@ def seeded(api_url: str) -> dict[str, Any]:
             r2 = c.post("/v1/logs", headers=h, json=body)
             assert r2.status_code == 201, r2.text
     return {"email": email, "projects": projects}
+
+
+async def request_report(pilot: Any, app: Any, start: str, end: str) -> None:
+    """From the dashboard: open Reports, type the period and press g (generate)."""
+    from tui.screens.dashboard import DashboardScreen
+    from tui.screens.reports import ReportsScreen
+
+    await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+    await pilot.press("5")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen), "reports")
+    app.screen.query_one("#r-start").focus()
+    await pilot.press(*start)
+    await pilot.press("tab")
+    await pilot.press(*end)
+    app.set_focus(None)
+    await pilot.press("g")
+    await wait_for(pilot, lambda: app.screen.watching, "report requested")

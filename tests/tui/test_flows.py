@@ -8,12 +8,11 @@ import uuid
 from typing import Any
 
 from tests.support.users import ApiUser
-from tests.tui.conftest import SIZE, make_app, text_of, wait_for
+from tests.tui.conftest import SIZE, make_app, request_report, text_of, wait_for
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.entries import EntriesScreen
 from tui.screens.entry_editor import EntryEditor
 from tui.screens.quick_add import QuickAddModal
-from tui.screens.reports import ReportsScreen
 from tui.screens.timer import StartTimerModal
 
 
@@ -173,16 +172,7 @@ async def test_generate_weekly_report_shows_progress(api_url, alice, db, tmp_pat
     assert r.status_code == 201, r.text
     app = make_app(tmp_path, api_url, session_of(alice))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
-        await pilot.press("5")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen), "reports")
-        app.screen.query_one("#r-start").focus()
-        await type_text(pilot, "2025-03-10")
-        await pilot.press("tab")
-        await type_text(pilot, "2025-03-16")
-        app.set_focus(None)
-        await pilot.press("g")
-        await wait_for(pilot, lambda: app.screen.watching, "report requested")
+        await request_report(pilot, app, "2025-03-10", "2025-03-16")
         row = await db.fetchrow("SELECT id, report_type, period_start, status FROM "
                                 "generated_insights WHERE user_id=$1::uuid", alice.id)
         assert row["report_type"] == "weekly"

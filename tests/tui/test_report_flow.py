@@ -11,10 +11,8 @@ from textual.widgets import Markdown
 
 from tests.support.stack import Stack, drop_stack_database, start_stack
 from tests.support.users import register
-from tests.tui.conftest import SIZE, make_app, text_of, wait_for
-from tests.tui.test_flows import session_of, type_text
-from tui.screens.dashboard import DashboardScreen
-from tui.screens.reports import ReportsScreen
+from tests.tui.conftest import SIZE, make_app, request_report, text_of, wait_for
+from tests.tui.test_flows import session_of
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +39,7 @@ async def test_generate_weekly_report_and_read_it(report_stack: Stack, tmp_path)
 
     app = make_app(tmp_path, report_stack.api.url, session_of(user))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
-        await pilot.press("5")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen), "reports")
-        app.screen.query_one("#r-start").focus()
-        await type_text(pilot, "2025-03-10")
-        await pilot.press("tab")
-        await type_text(pilot, "2025-03-16")
-        app.set_focus(None)
-        await pilot.press("g")
-        await wait_for(pilot, lambda: app.screen.watching, "report requested")
+        await request_report(pilot, app, "2025-03-10", "2025-03-16")
         # The embedded model writes five sections on a shared 2-core box: be patient.
         await wait_for(pilot, lambda: "completed" in text_of(app.screen.query_one("#r-stage")),
                        "the worker to finish the report", limit=600)

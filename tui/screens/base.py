@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -103,9 +104,21 @@ class MainScreen(Screen):
         try:
             await self.load()
         except API_ERRORS as exc:
-            self.message.show(self.englog.explain(exc))
+            outcome: str | None = self.englog.explain(exc)
+        except NoMatches:
+            if self.is_attached:
+                raise
+            return  # the screen went away while its data was loading
         else:
+            outcome = None
+        # The answer can arrive after the screen was dismissed or the app began closing;
+        # its widgets are gone then and there is nobody left to tell.
+        if not self.is_attached:
+            return
+        if outcome is None:
             self.message.clear()
+        else:
+            self.message.show(outcome)
 
     async def load(self) -> None:
         """Fetch and show this screen's data; raise API errors to have them shown in place."""
