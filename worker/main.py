@@ -17,6 +17,8 @@ from worker.tasks import TaskContext
 
 
 async def serve(settings: WorkerSettings) -> int:
+    # TLS first: a misconfigured worker should fail in milliseconds, not after loading a model.
+    channel = make_channel(settings)
     backend = make_backend(settings)
     smtp = SmtpConfig.from_settings(settings)
     if settings.llm_backend == "embedded":
@@ -25,7 +27,6 @@ async def serve(settings: WorkerSettings) -> int:
         section_max_tokens=settings.section_max_tokens,
         summary_max_tokens=settings.summary_max_tokens, temperature=settings.temperature))
     health = HealthMonitor(settings.worker_id, backend, smtp, settings.concurrency)
-    channel = make_channel(settings)
     runner = Runner(settings, ctx, health, channel)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -104,8 +104,11 @@ class Runner:
                     return
                 raise
             except grpc.aio.AioRpcError as exc:
-                log.warning("claim failed (%s: %s); retrying in %.1fs", exc.code().name,
-                            exc.details(), backoff)
+                # Under TLS 1.3 a rejected client certificate looks like a dropped socket.
+                hint = (" (is the API up, and is this worker's certificate signed by the "
+                        "API's CA?)" if exc.code() == grpc.StatusCode.UNAVAILABLE else "")
+                log.warning("claim failed (%s: %s)%s; retrying in %.1fs", exc.code().name,
+                            exc.details(), hint, backoff)
                 await self._sleep(backoff * random.uniform(0.8, 1.2))
                 backoff = min(backoff * 2, self.s.reconnect_max_seconds)
                 continue

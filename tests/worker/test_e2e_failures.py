@@ -247,14 +247,15 @@ async def test_ollama_refusing_connections_fails_the_report_after_three_attempts
             assert body["status"] == "failed", body
             error = body["error"]
             assert error.startswith("Report generation failed after 3 attempts"), error
-            assert "ollama unreachable" in error and "connect" in error.lower(), error
+            assert "ollama at http://127.0.0.1:" in error and "unreachable" in error, error
+            assert "connect" in error.lower(), error
             assert body["attempts"] == 3
             assert not body.get("content")
 
             row = await task_row(wdb, task_id)
             assert row["status"] == "failed", dict(row)
             assert row["attempts"] == row["max_attempts"] == 3, dict(row)
-            assert "ollama unreachable" in row["last_error"], dict(row)
+            assert "unreachable" in row["last_error"], dict(row)
             assert row["last_error"] in error
 
             # The worker told the API its LLM is unreachable; /health shows that.

@@ -21,7 +21,7 @@ from worker.llm.base import (
 CHARS_PER_TOKEN = 3.2
 
 
-def _translate(exc: Exception) -> LLMError:
+def _translate(exc: Exception, host: str) -> LLMError:
     if isinstance(exc, ollama.ResponseError):
         code = exc.status_code
         # 5xx/429: the server is overloaded or restarting. -1: an error object mid-stream.
@@ -29,7 +29,8 @@ def _translate(exc: Exception) -> LLMError:
             return RetryableLLMError(f"ollama {code}: {exc.error}")
         return LLMError(f"ollama {code}: {exc.error}")
     if isinstance(exc, ConnectionError | httpx.TransportError | TimeoutError):
-        return RetryableLLMError(f"ollama unreachable: {type(exc).__name__}: {exc}")
+        # The host is named: the user reads this message on the failed report.
+        return RetryableLLMError(f"ollama at {host} unreachable: {type(exc).__name__}: {exc}")
     return LLMError(f"ollama: {type(exc).__name__}: {exc}")
 
 
@@ -71,7 +72,7 @@ class OllamaBackend(LLMBackend):
                 if part.done:
                     final = part
         except Exception as exc:
-            raise _translate(exc) from exc
+            raise _translate(exc, self.host) from exc
         if final is None:
             raise RetryableLLMError("ollama stream ended without a final message")
         return Completion(
@@ -98,7 +99,7 @@ class OllamaBackend(LLMBackend):
                 return False, f"ollama at {self.host} has no model {self.model}"
             self._model_ctx = await self.model_context_length()
         except Exception as exc:  # a health probe reports, it does not raise
-            return False, str(_translate(exc))
+            return False, str(_translate(exc, self.host))
         return True, f"ollama {self.model} at {self.host} ctx={self.context_window}"
 
     async def close(self) -> None:
