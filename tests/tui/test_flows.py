@@ -234,3 +234,21 @@ async def test_outbox_retry_after_ambiguous_send_does_not_duplicate(api_url, ali
                                    "AND title=$2", alice.id, t) for t in ("Maybe sent",
                                                                           "Never sent")}
     assert counts == {"Maybe sent": 1, "Never sent": 1}
+
+
+async def test_logout_forgets_tokens_and_ends_the_server_session(api_url, alice, db, tmp_path):
+    from tui.screens.login import LoginScreen
+
+    app = make_app(tmp_path, api_url, session_of(alice))
+    tokens = tmp_path / "englog" / "tokens.json"
+    assert tokens.exists()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), "login screen")
+    assert not tokens.exists() or "refresh_token" not in tokens.read_text()
+    revoked = await db.fetchval(
+        "SELECT revoked_reason FROM auth_sessions WHERE user_id = $1::uuid", alice.id)
+    assert revoked == "logout"
+    # The access token the TUI held is dead at once, not after 15 minutes.
+    assert (await alice.get("/v1/auth/me")).status_code == 401
