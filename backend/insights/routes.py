@@ -51,10 +51,12 @@ def insight_id(raw: str) -> uuid.UUID:
 @openapi.response(200, {"application/json": oas_schema(InsightOut)},
                   "The finished report for exactly this data (cached: true)")
 @doc("Generate a report", tag=TAG, body=GenerateBody, response=InsightAccepted, status=202,
+     errors=[429],
      description="Without dates: the current period of the type, in your timezone. 202 with "
      "the queued report (follow links.events), or 200 with the finished report and "
      "cached: true when one exists for exactly the same data. 422 when the period has no "
-     "entries or a date does not fit the type.")
+     "entries or a date does not fit the type. 429 with Retry-After while 5 of your reports "
+     "are still queued or running.")
 @authenticated
 async def generate(request: Request) -> HTTPResponse:
     body = parse_body(request, GenerateBody)

@@ -184,6 +184,26 @@ async def submit(owner: Owner, report_type: str, start: date, end: date, *,
                          scheduled=scheduled)
 
 
+# Each report costs minutes of model time on the worker; one user must not fill the queue.
+MAX_ACTIVE_REPORTS = 5
+QUOTA_RETRY_AFTER_SECONDS = 30
+
+
+async def _check_quota(user_id: Any, conn: Any) -> None:
+    # Serialise this user's submissions so two requests cannot both see room for one more.
+    await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))",
+                             [f"insight-quota:{user_id}"])
+    active = await conn.execute_query_dict(
+        "SELECT count(*) AS n FROM generated_insights "
+        "WHERE user_id = $1 AND status IN ('queued', 'running')", [user_id])
+    if active[0]["n"] >= MAX_ACTIVE_REPORTS:
+        raise ApiError(
+            429, "Too Many Requests",
+            f"You already have {active[0]['n']} reports being generated; "
+            "wait for one to finish before asking for another.", kind="report-quota",
+            headers={"Retry-After": str(QUOTA_RETRY_AFTER_SECONDS)})
+
+
 async def _create(owner: Owner, report_type: str, start: date, end: date, fp: str,
                   facts: dict, entries: list[dict], options: dict, *,
                   scheduled: bool) -> Outcome:
@@ -202,6 +222,8 @@ async def _create(owner: Owner, report_type: str, start: date, end: date, fp: st
         found = await _existing(owner, fp, report_type, start, end, conn)
         if found is not None:
             return found
+        if not scheduled:
+            await _check_quota(owner.id, conn)
         task_id = await enqueue(TASK_TYPE, payload, user_id=owner.id, conn=conn,
                                 priority=SCHEDULED_PRIORITY if scheduled else PRIORITY)
         await conn.execute_query(_INSERT_SQL, [
