@@ -72,12 +72,9 @@ def create_app(settings: Settings | None = None, name: str = "englog") -> Sanic:
         await app.ctx.cache.close()
         await close_orm()
 
-    # Issue 3 attaches the gRPC server, task-queue listeners and scheduler here.
-    try:
-        from backend.queue.lifecycle import attach as attach_queue
-    except ImportError:
-        attach_queue = None
-    if attach_queue is not None:
-        attach_queue(app)
+    # The gRPC server for workers, the queue's LISTEN/sweeper/job runner and the scheduler.
+    from backend.queue.lifecycle import attach as attach_queue
+
+    attach_queue(app)
 
     return app

@@ -6,7 +6,6 @@ The scheduler enqueues one `weekly_reports` row per opted-in user with run_at at
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,17 +73,9 @@ async def run_weekly_report(payload: dict) -> dict:
         "FROM users WHERE id = $1 AND is_active", [payload["user_id"]])
     if not rows or not rows[0]["wanted"]:
         return {"skipped": "user opted out or is gone"}
-    try:
-        insights = importlib.import_module("backend.insights.service")
-    except ModuleNotFoundError as exc:
-        if exc.name != "backend.insights.service":
-            raise
-        insights = None
-    request_report = getattr(insights, "request_report", None)
-    if request_report is None:
-        log.warning("weekly report for %s skipped: insights service not available",
-                    payload["user_id"])
-        return {"skipped": "insights service not available"}
+    # Imported here: insights imports the queue, which imports this module at start-up.
+    from backend.insights.service import request_report
+
     result = await request_report(
         payload["user_id"], "weekly", date.fromisoformat(payload["period_start"]),
         date.fromisoformat(payload["period_end"]), scheduled=True)

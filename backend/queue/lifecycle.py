@@ -17,8 +17,8 @@ from backend.queue.settings import get_queue_settings
 
 log = logging.getLogger("englog.queue")
 
-# Modules that register handlers/api_jobs on import. Owned by other domains, so one that does
-# not exist yet is skipped rather than stopping the API.
+# Modules that register handlers/api_jobs on import. Listed here rather than imported at the
+# top so the queue package does not depend on the domains that plug into it.
 HANDLER_MODULES = (
     "backend.insights.results",
     "backend.jobs.cleanup",
@@ -28,16 +28,9 @@ HANDLER_MODULES = (
 
 
 def import_handler_modules() -> list[str]:
-    loaded = []
     for name in HANDLER_MODULES:
-        try:
-            importlib.import_module(name)
-            loaded.append(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            log.info("queue handler module %s not present; skipped", name)
-    return loaded
+        importlib.import_module(name)
+    return list(HANDLER_MODULES)
 
 
 def attach(app: Sanic) -> None:
