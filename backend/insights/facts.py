@@ -15,7 +15,7 @@ from tortoise import connections
 
 from backend.analytics.metrics import pct
 from backend.analytics.periods import local_range
-from backend.analytics.queries import period_summary
+from backend.analytics.queries import PROJECTS_FILTER, period_summary
 from backend.insights.fingerprint import FACTS_VERSION
 from backend.insights.periods import previous_period
 
@@ -29,16 +29,17 @@ SELECT le.title, le.duration_minutes AS minutes, le.activity_type AS type,
 FROM log_entries le
 LEFT JOIN projects p ON p.id = le.project_id
 WHERE le.user_id = $1 AND le.start_time >= $2 AND le.start_time < $3 AND {where}
+  AND {projects}
 ORDER BY le.duration_minutes DESC, le.start_time, le.id
 LIMIT {limit}
 """
 
-_COUNTS_SQL = """
+_COUNTS_SQL = f"""
 SELECT le.activity_type AS type, count(*)::int AS entries,
        sum(le.duration_minutes)::bigint AS minutes
 FROM log_entries le
 WHERE le.user_id = $1 AND le.start_time >= $2 AND le.start_time < $3
-  AND le.activity_type = ANY($4::text[])
+  AND le.activity_type = ANY($4::text[]) AND {PROJECTS_FILTER.format(n=5)}
 GROUP BY le.activity_type
 """
 
@@ -53,9 +54,10 @@ def _top_item(r: dict[str, Any]) -> dict[str, Any]:
             "date": r["day"].isoformat()}
 
 
-async def _top(user_id: UUID, bounds: tuple, tz: str, where: str) -> list[dict[str, Any]]:
-    sql = _TOP_SQL.format(where=where, limit=TOP_N)
-    return [_top_item(r) for r in await _fetch(sql, [user_id, *bounds, tz])]
+async def _top(user_id: UUID, bounds: tuple, tz: str, where: str,
+               projects: list[str] | None) -> list[dict[str, Any]]:
+    sql = _TOP_SQL.format(where=where, limit=TOP_N, projects=PROJECTS_FILTER.format(n=5))
+    return [_top_item(r) for r in await _fetch(sql, [user_id, *bounds, tz, projects])]
 
 
 def change_pct(current: int, previous: int) -> float | None:
@@ -66,16 +68,19 @@ def change_pct(current: int, previous: int) -> float | None:
 
 
 async def build_facts(user_id: UUID, *, report_type: str, start: date, end: date, tz: str,
-                      user_name: str) -> dict[str, Any]:
+                      user_name: str, projects: list[str] | None = None) -> dict[str, Any]:
+    """`projects` (names of the user's projects) restricts every figure to those projects."""
+    projects = list(projects) if projects else None
     bounds = local_range(start, end, tz)
-    summary = await period_summary(user_id, *bounds, tz)
+    summary = await period_summary(user_id, *bounds, tz, projects)
     prev_start, prev_end = previous_period(start, end)
     prev_totals = (await period_summary(user_id, *local_range(prev_start, prev_end, tz),
-                                        tz))["totals"]
-    high_value = await _top(user_id, bounds, tz, "le.value_rating = 'high'")
-    high_impact = await _top(user_id, bounds, tz, "le.impact_level IN ('company', 'product')")
-    counted = {r["type"]: r for r in await _fetch(_COUNTS_SQL,
-                                                  [user_id, *bounds, list(COUNTED_TYPES)])}
+                                        tz, projects))["totals"]
+    high_value = await _top(user_id, bounds, tz, "le.value_rating = 'high'", projects)
+    high_impact = await _top(user_id, bounds, tz, "le.impact_level IN ('company', 'product')",
+                             projects)
+    counted = {r["type"]: r for r in await _fetch(
+        _COUNTS_SQL, [user_id, *bounds, list(COUNTED_TYPES), projects])}
     totals = summary["totals"]
     return {
         "facts_version": FACTS_VERSION,
@@ -83,6 +88,7 @@ async def build_facts(user_id: UUID, *, report_type: str, start: date, end: date
         "user": {"name": user_name, "timezone": tz},
         "period": {"start": start.isoformat(), "end": end.isoformat(),
                    "days": (end - start).days + 1, "timezone": tz},
+        "projects_filter": projects or [],
         "totals": totals,
         "by_type": summary["by_type"],
         "by_value": summary["by_value"],

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from backend.analytics.periods import local_range
+from backend.analytics.queries import PROJECTS_FILTER
 from backend.api.errors import ApiError, field_error
 from backend.cache.redis import Cache
 from backend.insights import results, views
@@ -43,10 +44,10 @@ FROM log_entries le
 LEFT JOIN projects p ON p.id = le.project_id
 LEFT JOIN log_entry_tags let ON let.log_entry_id = le.id
 LEFT JOIN tags t ON t.id = let.tag_id
-WHERE le.user_id = $1 AND le.start_time >= $2 AND le.start_time < $3
+WHERE le.user_id = $1 AND le.start_time >= $2 AND le.start_time < $3 AND {projects}
 GROUP BY le.id, p.name
 ORDER BY le.start_time, le.id
-"""
+""".replace("{projects}", PROJECTS_FILTER.format(n=4))
 
 _SAME_REPORT_SQL = f"""
 SELECT gi.id, ({views.EFFECTIVE_STATUS}) AS status
@@ -116,11 +117,13 @@ async def resolve_projects(user_id: UUID, refs: list[str], conn: Any = None) -> 
     return names
 
 
-async def period_entries(user_id: UUID, start: date, end: date, tz: str) -> list[dict]:
-    """The period's entries as englog.v1.LogEntry dicts, times in the user's timezone."""
+async def period_entries(user_id: UUID, start: date, end: date, tz: str,
+                         projects: list[str] | None = None) -> list[dict]:
+    """The period's entries (optionally only the named projects') as englog.v1.LogEntry dicts,
+    times in the user's timezone."""
     zone = ZoneInfo(tz)
-    rows = await views.db().execute_query_dict(_ENTRIES_SQL, [user_id,
-                                                              *local_range(start, end, tz)])
+    rows = await views.db().execute_query_dict(
+        _ENTRIES_SQL, [user_id, *local_range(start, end, tz), list(projects) if projects else None])
     return [{
         "id": str(r["id"]), "title": r["title"], "description": r["description"],
         "activity_type": r["activity_type"], "project": r["project"], "tags": list(r["tags"]),
@@ -177,9 +180,16 @@ async def submit(owner: Owner, report_type: str, start: date, end: date, *,
         if found.cached and key is not None:
             await cache.set_json(key, found.body | {"cached": False}, views.CACHE_TTL_SECONDS)
         return found
+    projects = options["include_projects"] or None
     facts = await build_facts(owner.id, report_type=report_type, start=start, end=end, tz=tz,
-                              user_name=owner.name)
-    entries = await period_entries(owner.id, start, end, tz)
+                              user_name=owner.name, projects=projects)
+    if facts["totals"]["entries"] < 1:  # entries exist, but none in the chosen projects
+        raise ApiError(422, "No Data",
+                       f"No entries in {', '.join(projects or [])} between {start.isoformat()} "
+                       f"and {end.isoformat()}.", kind="no-data",
+                       errors=[{"field": "include_projects",
+                                "message": "no entries in these projects in the period"}])
+    entries = await period_entries(owner.id, start, end, tz, projects)
     return await _create(owner, report_type, start, end, fp, facts, entries, options,
                          scheduled=scheduled)
 

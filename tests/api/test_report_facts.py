@@ -134,10 +134,10 @@ CHANGE = {"minutes": 248.3,   # (1045 - 300) / 300 = 2.48333 -> 248.3 %
           "entries": 450.0}   # (11 - 2) / 2 = 4.5 -> 450.0 %
 
 
-async def _generate_october(fx) -> dict:
+async def _generate_october(fx, include_projects: list[str] | None = None) -> dict:
     r = await fx["user"].post("/v1/insights/generate", json={
         "report_type": "monthly", "period_start": "2026-10-01", "period_end": "2026-10-31",
-        "include_projects": [fx["atlas"], "beacon"], "focus_areas": ["reliability"]})
+        "include_projects": include_projects or [], "focus_areas": ["reliability"]})
     assert r.status_code == 202, r.text
     return r.json()
 
@@ -183,7 +183,7 @@ async def test_month_facts_match_hand_computed_figures(october, db):
 
 
 async def test_month_payload_carries_entries_and_options(october, db):
-    body = await _generate_october(october)
+    body = await _generate_october(october, [october["atlas"], "beacon"])
     msg = await _payload(db, body["id"])
 
     assert msg.insight_id == body["id"] and msg.user_id == october["user"].id
@@ -193,7 +193,9 @@ async def test_month_payload_carries_entries_and_options(october, db):
     assert list(msg.include_projects) == ["Atlas", "Beacon"]  # an id and a name, resolved
     assert list(msg.focus_areas) == ["reliability"]
     assert len(msg.fingerprint) == 64
-    assert len(msg.entries) == 11  # neither the previous period nor November
+    # Only Atlas (4) and Beacon (3) entries: neither the 4 without a project, nor the
+    # previous period, nor November.
+    assert len(msg.entries) == 7
     first, last = msg.entries[0], msg.entries[-1]
     assert (first.title, first.project, list(first.tags), first.duration_minutes) == (
         "Ship the importer", "Atlas", ["python"], 120)
@@ -202,7 +204,30 @@ async def test_month_payload_carries_entries_and_options(october, db):
     assert first.start_time == "2026-10-01T09:00:00-04:00"  # RFC 3339 in the user's zone
     assert (last.title, last.start_time, last.end_time) == (
         "Late deploy", "2026-10-31T23:30:00-04:00", "2026-11-01T00:20:00-04:00")
-    assert sum(e.duration_minutes for e in msg.entries) == 1045
+    assert sum(e.duration_minutes for e in msg.entries) == 830  # 560 + 270
+    assert {e.project for e in msg.entries} == {"Atlas", "Beacon"}
+
+
+async def test_include_projects_restricts_every_figure(october, db):
+    body = await _generate_october(october, ["Beacon"])
+    facts = json.loads((await _payload(db, body["id"])).facts_json)
+    assert facts["projects_filter"] == ["Beacon"]
+    # Beacon: E2 60 min review, E6 30 min meeting, E7 180 min debug (see BY_PROJECT).
+    assert facts["totals"]["entries"] == 3 and facts["totals"]["minutes"] == 270
+    assert [(p["name"], p["minutes"]) for p in facts["by_project"]] == [("Beacon", 270)]
+    assert facts["by_type"]["review"] == 60 and facts["by_type"]["code"] == 0
+    assert [t["project"] for t in facts["top_high_value"]] == ["Beacon"]
+    assert facts["counts"]["review"] == {"entries": 1, "minutes": 60}
+
+
+async def test_project_without_entries_in_the_period_is_422(october, db):
+    empty = await october["user"].post("/v1/projects", json={"name": "Dormant"})
+    assert empty.status_code == 201, empty.text
+    r = await october["user"].post("/v1/insights/generate", json={
+        "report_type": "monthly", "period_start": "2026-10-01", "period_end": "2026-10-31",
+        "include_projects": ["Dormant"]})
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "include_projects"
 
 
 async def test_empty_previous_period_gives_null_change(client, db):
