@@ -53,8 +53,10 @@ async def forget_user(cache: Cache, user_id: uuid.UUID | str) -> None:
 
 
 async def mark_sessions_revoked(cache: Cache, sids: list[uuid.UUID], ttl_seconds: int) -> None:
+    # must_land: a logout during a Redis outage would otherwise leave the session's access
+    # tokens usable for up to 15 minutes after Redis comes back.
     for sid in sids:
-        await cache.set(revoked_sid_key(cache, sid), b"1", ttl_seconds)
+        await cache.set(revoked_sid_key(cache, sid), b"1", ttl_seconds, must_land=True)
 
 
 async def current_user(request: Request) -> CurrentUser:
@@ -63,6 +65,7 @@ async def current_user(request: Request) -> CurrentUser:
     cache: Cache = app.ctx.cache
     claims = tokens.decode(settings, tokens.bearer_token(request.headers.get("authorization")),
                            "access")
+    await cache.flush_pending()
     cached, revoked = await cache.mget(user_cache_key(cache, claims.sub),
                                        revoked_sid_key(cache, claims.sid))
     if revoked is not None:

@@ -32,6 +32,9 @@ class Cache:
         # Users whose data-version bump failed while Redis was unreachable. Bumped as soon as
         # Redis answers again, so caches filled before the outage are not served stale.
         self._pending_bumps: set[str] = set()
+        # Writes that must land even if Redis is briefly away (revoked-session markers):
+        # key -> (value, monotonic deadline). Replayed with their remaining TTL.
+        self._pending_sets: dict[str, tuple[str | bytes, float]] = {}
 
     def key(self, *parts: Any) -> str:
         return self.prefix + ":".join(str(p) for p in parts)
@@ -81,13 +84,18 @@ class Cache:
         except (RedisError, OSError) as exc:
             self._failed(exc)
 
-    async def set(self, key: str, value: str | bytes, ttl: int) -> None:
-        if not self.available:
-            return
-        try:
-            await self.client.set(key, value, ex=ttl)
-        except (RedisError, OSError) as exc:
-            self._failed(exc)
+    async def set(self, key: str, value: str | bytes, ttl: int, *, must_land: bool = False
+                  ) -> None:
+        """`must_land`: if Redis is unreachable now, replay the write once it answers again
+        (until the TTL would have run out anyway)."""
+        if self.available:
+            try:
+                await self.client.set(key, value, ex=ttl)
+                return
+            except (RedisError, OSError) as exc:
+                self._failed(exc)
+        if must_land:
+            self._pending_sets[key] = (value, time.monotonic() + ttl)
 
     async def get(self, key: str) -> bytes | None:
         if not self.available:
@@ -152,9 +160,22 @@ class Cache:
             self._pending_bumps.add(str(user_id))
 
     async def _flush_pending_bumps(self) -> None:
-        if not self._pending_bumps or not self.available:
+        await self.flush_pending()
+
+    async def flush_pending(self) -> None:
+        """Replay writes that failed during an outage; cheap no-op when nothing is pending."""
+        if not (self._pending_bumps or self._pending_sets) or not self.available:
             return
         for uid in list(self._pending_bumps):
             if await self.incr(self.data_version_key(uid)) is None:
                 return
             self._pending_bumps.discard(uid)
+        now = time.monotonic()
+        for key, (value, deadline) in list(self._pending_sets.items()):
+            if deadline > now:
+                try:
+                    await self.client.set(key, value, ex=max(1, int(deadline - now)))
+                except (RedisError, OSError) as exc:
+                    self._failed(exc)
+                    return
+            del self._pending_sets[key]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
-import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,28 +16,60 @@ from tests.support.servers import ApiProcess, free_port
 from tests.support.users import register
 
 
+class PrivateRedis:
+    """A redis-server of our own that can go away and come back with its data (RDB file),
+    so writes attempted while it is down are really lost, as in a real outage."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.dir = directory
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.dir), "--dbfilename", "dump.rdb", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        client = redis.Redis(port=self.port)
+        for _ in range(200):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("private redis-server did not start")
+
+    def crash_keeping_data(self) -> None:
+        redis.Redis(port=self.port).save()
+        self.proc.kill()
+        self.proc.wait(5)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(5)
+
+
 @pytest.fixture(scope="module")
-def private_redis():
-    port = free_port()
-    # DEBUG SLEEP freezes this server while keeping its data: a transient outage, not a wipe.
-    proc = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind",
-                             "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--enable-debug-command", "yes"], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield port
-    proc.terminate()
-    proc.wait(5)
+def private_redis(tmp_path_factory) -> PrivateRedis:
+    server = PrivateRedis(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+async def outage(private_redis: PrivateRedis, during) -> None:
+    """Redis goes down, `during()` runs, Redis comes back with its old data, and the API's
+    back-off window after the failure passes."""
+    private_redis.crash_keeping_data()
+    await during()
+    private_redis.start()
+    await asyncio.sleep(2.5)
 
 
 @pytest.fixture(scope="module")
 def api_on_private_redis(api_env, private_redis, tmp_path_factory):
-    env = {**api_env, "ENGLOG_REDIS_URL": f"redis://127.0.0.1:{private_redis}/0"}
+    env = {**api_env, "ENGLOG_REDIS_URL": f"redis://127.0.0.1:{private_redis.port}/0"}
     server = ApiProcess(env, log_path=tmp_path_factory.mktemp("outage") / "api.log")
     server.start()
     yield server
@@ -44,7 +77,7 @@ def api_on_private_redis(api_env, private_redis, tmp_path_factory):
 
 
 async def test_write_during_outage_invalidates_cache_after_recovery(
-    api_on_private_redis: ApiProcess, private_redis: int
+    api_on_private_redis: ApiProcess, private_redis: PrivateRedis
 ) -> None:
     params = {"start_date": "2026-11-02", "end_date": "2026-11-08"}
     async with httpx.AsyncClient(base_url=api_on_private_redis.url, timeout=20) as c:
@@ -57,15 +90,30 @@ async def test_write_during_outage_invalidates_cache_after_recovery(
         first = await user.get("/v1/analytics/dashboard", params=params)
         assert first.json()["totals"]["minutes"] == 60  # now cached under the current version
 
-        sleeper = threading.Thread(
-            target=lambda: redis.Redis(port=private_redis).execute_command("DEBUG", "SLEEP", 2))
-        sleeper.start()
-        time.sleep(0.3)
-        r = await user.patch(f"/v1/logs/{entry_id}",
-                             json={"end_time": "2026-11-03T11:00:00+00:00"})
-        assert r.status_code == 200, r.text  # PostgreSQL took the write; the bump did not land
-        sleeper.join()
-        time.sleep(2.5)  # let the API's back-off window after the failure pass
+        async def edit() -> None:
+            r = await user.patch(f"/v1/logs/{entry_id}",
+                                 json={"end_time": "2026-11-03T11:00:00+00:00"})
+            assert r.status_code == 200, r.text  # PostgreSQL took it; the bump was lost
+
+        await outage(private_redis, edit)
 
         after = await user.get("/v1/analytics/dashboard", params=params)
         assert after.json()["totals"]["minutes"] == 120
+
+
+async def test_logout_during_outage_still_kills_the_access_token(
+    api_on_private_redis: ApiProcess, private_redis: PrivateRedis
+) -> None:
+    async with httpx.AsyncClient(base_url=api_on_private_redis.url, timeout=20) as c:
+        user = await register(c)
+        assert (await user.get("/v1/auth/me")).status_code == 200  # cached while Redis is up
+
+        async def logout() -> None:
+            r = await c.post("/v1/auth/logout", json={"refresh_token": user.refresh_token})
+            assert r.status_code == 204  # PostgreSQL revoked the session; the marker was lost
+
+        await outage(private_redis, logout)
+
+        # Redis answers again and holds the user's cache entry from before the outage: only
+        # the replayed revoked-session marker can stop this token.
+        assert (await user.get("/v1/auth/me")).status_code == 401
