@@ -15,6 +15,10 @@ def keys(*presses: str, wait_for_data: bool = True):
     async def run(pilot) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
+        # Tables size their columns on a later refresh than the one that adds their rows; on
+        # a loaded machine a key pressed too soon froze a half-laid-out table in the picture.
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.5)
         for key in presses:
             await pilot.press(key)
             await pilot.pause()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import json
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -171,6 +172,38 @@ class ApiClient:
                 raise SessionExpired()
             body = r.json()
             self.tokens.save(body["access_token"], body["refresh_token"], body.get("user"))
+
+    async def events(self, path: str) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        """Follow a Server-Sent Events endpoint, yielding (event, data) as they arrive."""
+        for attempt in (1, 2):
+            token = self.tokens.access_token
+            if not token:
+                raise SessionExpired()
+            try:
+                async with self.http.stream(
+                    "GET", path, headers={"Authorization": f"Bearer {token}",
+                                          "Accept": "text/event-stream"},
+                    timeout=httpx.Timeout(self._timeout, read=60.0),
+                ) as r:
+                    if r.status_code == 401 and attempt == 1:
+                        await self._refresh(used=token)
+                        continue
+                    if r.status_code >= 400:
+                        await r.aread()
+                        raise ApiError.from_response(r)
+                    self._set_online(True)
+                    event, data = "message", ""
+                    async for line in r.aiter_lines():
+                        if line.startswith("event:"):
+                            event = line[6:].strip()
+                        elif line.startswith("data:"):
+                            data += line[5:].strip()
+                        elif not line and data:
+                            yield event, json.loads(data)
+                            event, data = "message", ""
+                    return
+            except (httpx.TransportError, json.JSONDecodeError) as exc:
+                raise Unreachable(self._base_url, False, "event stream lost") from exc
 
     # -- helpers -------------------------------------------------------------------------
     async def get(self, path: str, **params: Any) -> Any:

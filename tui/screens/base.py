@@ -101,24 +101,22 @@ class MainScreen(Screen):
 
     @work(exclusive=True, group="load")
     async def _load(self) -> None:
+        # A screen's widgets all exist from compose until it is torn down, so a NoMatches
+        # here means the answer arrived after the screen (or the app) started closing:
+        # there is nobody left to show it to. (is_attached stays true during teardown.)
         try:
             await self.load()
         except API_ERRORS as exc:
             outcome: str | None = self.englog.explain(exc)
         except NoMatches:
-            if self.is_attached:
-                raise
-            return  # the screen went away while its data was loading
+            return
         else:
             outcome = None
-        # The answer can arrive after the screen was dismissed or the app began closing;
-        # its widgets are gone then and there is nobody left to tell.
-        if not self.is_attached:
-            return
-        if outcome is None:
-            self.message.clear()
-        else:
-            self.message.show(outcome)
+        for message in self.query("#message").results(Message):
+            if outcome is None:
+                message.clear()
+            else:
+                message.show(outcome)
 
     async def load(self) -> None:
         """Fetch and show this screen's data; raise API errors to have them shown in place."""

@@ -99,9 +99,22 @@ class ReportsScreen(MainScreen):
 
     @work(exclusive=True, group="watch")
     async def watch_report(self, report_id: str, first: dict[str, Any] | None = None) -> None:
-        """Poll the report until it is done, showing stage and percent as they change."""
+        """Follow the report's event stream (or poll, if the stream fails) until it is done,
+        showing stage and percent as they change."""
         self.watching = report_id
         report = first
+        if report is not None:
+            self._progress(report)
+        try:
+            async for _event, state in self.englog.api.events(f"/v1/insights/{report_id}/events"):
+                report = {**(report or {}), **state}
+                self._progress(report)
+                if report.get("status") in DONE:
+                    # The stream carries status only; the finished report has the content.
+                    report = await self.englog.api.get(f"/v1/insights/{report_id}")
+                    break
+        except API_ERRORS:
+            pass  # fall back to polling below
         while True:
             if report is not None:
                 self._progress(report)
