@@ -6,13 +6,16 @@ import pytest
 from englog.v1 import tasks_pb2 as pb
 
 from tests.support.servers import free_port
-from worker.email import SmtpConfig, report_ready_email, send_email, smtp_health
+from worker.email import SmtpConfig, send_email, smtp_health
 from worker.email.sender import EmailError
 
 
 async def test_report_ready_email_arrives_with_text_and_html_parts(smtp_server):
-    subject, text, html = report_ready_email("Alex", "Weekly Report", "15 entries, 22.5 h.",
-                                             "https://englog.example/insights/1")
+    # The API renders the bodies (backend/insights/results.py); the worker only sends them.
+    subject = "Your EngLog report is ready: Weekly Report"
+    text = "Hi Alex,\n\n15 entries, 22.5 h.\n\nRead it: https://englog.example/insights/1\n"
+    html = ("<p>Hi Alex,</p><p><strong>Weekly Report</strong>: 15 entries, 22.5 h.</p>"
+            '<p><a href="https://englog.example/insights/1">Read it</a></p>')
     cfg = SmtpConfig(host=smtp_server.host, port=smtp_server.port,
                      mail_from="EngLog <reports@englog.example>")
     req = pb.SendEmailRequest(to="alex@example.com", subject=subject, text_body=text,
