@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-T = TypeVar("T")
 
 MAX_LIMIT = 200
 
@@ -16,13 +14,6 @@ class PageQuery(BaseModel):
 
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Page size (1-200).")
     offset: int = Field(0, ge=0, le=10_000_000, description="Rows to skip.")
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
 
 
 def page(items: list[Any], total: int, q: PageQuery) -> dict[str, Any]:

@@ -29,7 +29,9 @@ from backend.users.schemas import effective_preferences
 log = logging.getLogger("englog.auth.sessions")
 
 
-def user_out(u: User) -> dict[str, Any]:
+def user_out(u: User | CurrentUser) -> dict[str, Any]:
+    """The public user shape, from a users row or the (Redis-cached) authenticated user."""
+    created = u.created_at
     return {
         "id": str(u.id),
         "email": u.email,
@@ -37,20 +39,7 @@ def user_out(u: User) -> dict[str, Any]:
         "last_name": u.last_name,
         "timezone": u.timezone,
         "preferences": effective_preferences(u.preferences),
-        "created_at": u.created_at.isoformat(),
-    }
-
-
-def current_user_out(u: CurrentUser) -> dict[str, Any]:
-    """The same shape as `user_out`, from the (Redis-cached) authenticated user."""
-    return {
-        "id": str(u.id),
-        "email": u.email,
-        "first_name": u.first_name,
-        "last_name": u.last_name,
-        "timezone": u.timezone,
-        "preferences": effective_preferences(u.preferences),
-        "created_at": u.created_at,
+        "created_at": created if isinstance(created, str) else created.isoformat(),
     }
 
 

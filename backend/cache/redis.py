@@ -150,17 +150,14 @@ class Cache:
         return self.key("datav", user_id)
 
     async def data_version(self, user_id: Any) -> str | None:
-        await self._flush_pending_bumps()
+        await self.flush_pending()
         raw = await self.get(self.data_version_key(user_id))
         return raw.decode() if raw is not None else "0" if self.available else None
 
     async def bump_data_version(self, user_id: Any) -> None:
-        await self._flush_pending_bumps()
+        await self.flush_pending()
         if await self.incr(self.data_version_key(user_id)) is None:
             self._pending_bumps.add(str(user_id))
-
-    async def _flush_pending_bumps(self) -> None:
-        await self.flush_pending()
 
     async def flush_pending(self) -> None:
         """Replay writes that failed during an outage; cheap no-op when nothing is pending."""

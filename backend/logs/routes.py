@@ -7,6 +7,7 @@ import uuid
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
 
+from backend.api.changes import user_data_changed
 from backend.api.docs import doc
 from backend.api.errors import not_found
 from backend.api.pagination import page
@@ -36,10 +37,6 @@ def entry_id(raw: str) -> uuid.UUID:
         raise not_found("Log entry") from None
 
 
-async def _changed(request: Request) -> None:
-    # Analytics and report caches key on this version, so they never serve stale data.
-    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
-
 
 @bp.post("/")
 @doc("Log an activity", tag=TAG, body=EntryCreate, response=EntryOut, status=201,
@@ -60,7 +57,7 @@ async def create(request: Request) -> HTTPResponse:
             lambda entry_id, conn: service.get_entry(user_id, entry_id, conn))
         if not created:
             return json(entry, status=200, headers={"Idempotent-Replayed": "true"})
-    await _changed(request)
+    await user_data_changed(request)
     return json(entry, status=201)
 
 
@@ -84,7 +81,7 @@ async def list_entries(request: Request) -> HTTPResponse:
 async def bulk(request: Request) -> HTTPResponse:
     body = parse_body(request, BulkCreate)
     items = await service.bulk_create(request.ctx.user.id, body.entries)
-    await _changed(request)
+    await user_data_changed(request)
     return json({"items": items}, status=201)
 
 
@@ -102,7 +99,7 @@ async def replace(request: Request, raw_id: str) -> HTTPResponse:
     eid = entry_id(raw_id)
     body = parse_body(request, EntryCreate)
     entry = await service.update_entry(request.ctx.user.id, eid, body)
-    await _changed(request)
+    await user_data_changed(request)
     return json(entry)
 
 
@@ -114,7 +111,7 @@ async def patch(request: Request, raw_id: str) -> HTTPResponse:
     eid = entry_id(raw_id)
     body = parse_body(request, EntryPatch)
     entry = await service.update_entry(request.ctx.user.id, eid, body)
-    await _changed(request)
+    await user_data_changed(request)
     return json(entry)
 
 
@@ -123,5 +120,5 @@ async def patch(request: Request, raw_id: str) -> HTTPResponse:
 @authenticated
 async def delete(request: Request, raw_id: str) -> HTTPResponse:
     await service.delete_entry(request.ctx.user.id, entry_id(raw_id))
-    await _changed(request)
+    await user_data_changed(request)
     return empty()

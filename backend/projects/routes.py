@@ -7,6 +7,7 @@ import uuid
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
 
+from backend.api.changes import user_data_changed
 from backend.api.docs import doc
 from backend.api.pagination import page
 from backend.api.validation import parse_body, parse_query
@@ -29,9 +30,6 @@ _ARCHIVE_NOTE = (
 )
 
 
-async def _bump(request: Request) -> None:
-    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
-
 
 @bp.get("/")
 @doc("List projects with entry counts and total minutes", tag="projects",
@@ -53,7 +51,7 @@ async def list_projects(request: Request) -> HTTPResponse:
 async def create_project(request: Request) -> HTTPResponse:
     body = parse_body(request, ProjectBody)
     out = await service.save_project(request.ctx.user.id, None, body.model_dump())
-    await _bump(request)
+    await user_data_changed(request)
     return json(out, status=201)
 
 
@@ -72,7 +70,7 @@ async def get_project(request: Request, project_id: uuid.UUID) -> HTTPResponse:
 async def replace_project(request: Request, project_id: uuid.UUID) -> HTTPResponse:
     body = parse_body(request, ProjectBody)
     out = await service.save_project(request.ctx.user.id, project_id, body.model_dump())
-    await _bump(request)
+    await user_data_changed(request)
     return json(out)
 
 
@@ -85,7 +83,7 @@ async def replace_project(request: Request, project_id: uuid.UUID) -> HTTPRespon
 async def patch_project(request: Request, project_id: uuid.UUID) -> HTTPResponse:
     body = parse_body(request, ProjectPatch)
     out = await service.save_project(request.ctx.user.id, project_id, body.changes())
-    await _bump(request)
+    await user_data_changed(request)
     return json(out)
 
 
@@ -99,7 +97,7 @@ async def patch_project(request: Request, project_id: uuid.UUID) -> HTTPResponse
 @authenticated
 async def delete_project(request: Request, project_id: uuid.UUID) -> HTTPResponse:
     await service.delete_project(request.ctx.user.id, project_id)
-    await _bump(request)
+    await user_data_changed(request)
     return empty()
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
 
+from backend.api.changes import user_data_changed
 from backend.api.docs import doc
 from backend.api.pagination import PageQuery, page
 from backend.api.validation import parse_body, parse_query
@@ -165,7 +166,7 @@ async def create_tag(request: Request) -> HTTPResponse:
         request.ctx.user.id, name=body.name, category=body.category, color=body.color.lower(),
         description=body.description,
     )
-    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
+    await user_data_changed(request)
     return json(out, status=201)
 
 
@@ -176,5 +177,5 @@ async def create_tag(request: Request) -> HTTPResponse:
 @authenticated
 async def delete_tag(request: Request, tag_id: uuid.UUID) -> HTTPResponse:
     await service.delete_tag(request.ctx.user.id, tag_id)
-    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
+    await user_data_changed(request)
     return empty()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, empty, json
 
+from backend.api.changes import user_data_changed
 from backend.api.docs import doc
 from backend.api.validation import parse_body
 from backend.auth.guard import authenticated
@@ -63,7 +64,7 @@ async def update(request: Request) -> HTTPResponse:
 async def stop(request: Request) -> HTTPResponse:
     body = _optional_body(request, TimerStop)
     entry = await service.stop(request.ctx.user.id, body)
-    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
+    await user_data_changed(request)
     return json(entry, status=201)
 
 
@@ -82,5 +83,5 @@ async def cancel(request: Request) -> HTTPResponse:
 async def backfill(request: Request) -> HTTPResponse:
     body = parse_body(request, Backfill)
     entry = await service.backfill(request.ctx.user.id, body)
-    await request.app.ctx.cache.bump_data_version(request.ctx.user.id)
+    await user_data_changed(request)
     return json(entry, status=201)
