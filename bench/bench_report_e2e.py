@@ -55,7 +55,7 @@ async def main() -> None:
             for _ in range(600):  # the worker has loaded its model when it shows in /health
                 if "worker-1" in (await client.get("/health")).text:
                     break
-                assert worker.poll() is None, (tmp / "worker-1.log").read_text()
+                assert worker.poll() is None, stack.worker_log("worker-1").read_text()
                 await asyncio.sleep(0.2)
             user = await register(client)
             for day, kind, minutes, title, value, impact in WEEK:

@@ -25,17 +25,18 @@ class Stack:
     tmp: Path
     workers: list[subprocess.Popen] = field(default_factory=list)
 
-    def start_worker(self, name: str = "worker-1", worker_id: str | None = None,
-                     **env: str) -> subprocess.Popen:
-        cert, key = self.pki.client(name)
+    def worker_env(self, cert: str = "worker-1", worker_id: str | None = None,
+                   **env: str) -> dict[str, str]:
+        """A worker's environment: this stack's API and CA, the client certificate `cert`."""
+        crt, key = self.pki.client(cert)
         wenv = {k: v for k, v in os.environ.items()
                 if not k.startswith("ENGLOG_WORKER_") and k != "OLLAMA_HOST"}
         wenv.update({
             "ENGLOG_WORKER_API_ADDRESS": self.grpc_target,
             "ENGLOG_WORKER_CA_CERT": str(self.pki.ca),
-            "ENGLOG_WORKER_CLIENT_CERT": str(cert),
+            "ENGLOG_WORKER_CLIENT_CERT": str(crt),
             "ENGLOG_WORKER_CLIENT_KEY": str(key),
-            "ENGLOG_WORKER_WORKER_ID": worker_id or name,
+            "ENGLOG_WORKER_WORKER_ID": worker_id or cert,
             "ENGLOG_WORKER_CLAIM_WAIT_SECONDS": "5",
             "ENGLOG_WORKER_HEARTBEAT_SECONDS": "2",
             # Short sections keep the real model's run time small in tests.
@@ -43,11 +44,21 @@ class Stack:
             "ENGLOG_WORKER_N_THREADS": "2",
             **env,
         })
-        log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - owned by the process
-        proc = subprocess.Popen([sys.executable, "-m", "worker.main"], env=wenv, cwd=ROOT,
+        return wenv
+
+    def worker_log(self, worker_id: str) -> Path:
+        return self.tmp / f"worker-{worker_id}.log"
+
+    def spawn_worker(self, env: dict[str, str]) -> subprocess.Popen:
+        log = open(self.worker_log(env["ENGLOG_WORKER_WORKER_ID"]), "ab")  # noqa: SIM115
+        proc = subprocess.Popen([sys.executable, "-m", "worker.main"], env=env, cwd=ROOT,
                                 stdout=log, stderr=subprocess.STDOUT)
         self.workers.append(proc)
         return proc
+
+    def start_worker(self, name: str = "worker-1", worker_id: str | None = None,
+                     **env: str) -> subprocess.Popen:
+        return self.spawn_worker(self.worker_env(name, worker_id, **env))
 
     def stop(self) -> None:
         for w in self.workers:

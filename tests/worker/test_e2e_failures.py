@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -28,70 +27,39 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
 from tests.support.certs import make_pki, write_self_signed_client
-from tests.support.servers import ROOT, ApiProcess, free_port
+from tests.support.servers import ROOT, free_port
+from tests.support.stack import Stack, drop_stack_database, start_stack
 from tests.support.users import ApiUser, register
 from tests.worker.test_e2e import MONDAY
 
 LEASE_SECONDS = 10  # room for renewals on a busy machine; the sweep waits this long
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def failures_db(database_url: str) -> AsyncIterator[str]:
-    url = f"{database_url}_wfail"
-    await drop_database(url)
-    await create_database_if_missing(url)
-    await apply_migrations(url)
-    yield url
-    await drop_database(url)
+@pytest.fixture(scope="module")
+def stack(api_env, tmp_path_factory) -> Iterator[Stack]:
+    """Short lease, fast sweep and near-immediate retries, so failures play out quickly."""
+    stack = start_stack(
+        api_env, Path(tmp_path_factory.mktemp("e2e-failures")), "wfail",
+        worker_names=("worker-a", "worker-b", "worker-c"),
+        ENGLOG_QUEUE_LEASE_SECONDS=str(LEASE_SECONDS), ENGLOG_QUEUE_SWEEP_SECONDS="1",
+        ENGLOG_QUEUE_BACKOFF_SECONDS="0.2", ENGLOG_QUEUE_BACKOFF_FACTOR="1")
+    yield stack
+    stack.stop()
+    drop_stack_database(stack)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def wdb(failures_db: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await asyncpg.create_pool(failures_db.replace("postgres://", "postgresql://", 1),
+async def wdb(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(stack.database_url.replace("postgres://", "postgresql://", 1),
                                      min_size=1, max_size=2)
     yield pool
     await pool.close()
 
 
-@pytest.fixture(scope="module")
-def stack(api_env, failures_db, redis_prefix, tmp_path_factory) -> Iterator[dict]:
-    """Short lease, fast sweep and near-immediate retries, so failures play out quickly."""
-    tmp = Path(tmp_path_factory.mktemp("e2e-failures"))
-    pki = make_pki(tmp / "pki", "worker-a", "worker-b", "worker-c")
-    grpc_port = free_port()
-    env = {**api_env, **pki.api_env(grpc_port),
-           "ENGLOG_DATABASE_URL": failures_db,
-           "ENGLOG_REDIS_PREFIX": f"{redis_prefix}wfail:",
-           "ENGLOG_QUEUE_LEASE_SECONDS": str(LEASE_SECONDS),
-           "ENGLOG_QUEUE_SWEEP_SECONDS": "1",
-           "ENGLOG_QUEUE_BACKOFF_SECONDS": "0.2",
-           "ENGLOG_QUEUE_BACKOFF_FACTOR": "1"}
-    api = ApiProcess(env, log_path=tmp / "api.log")
-    api.start()
-    yield {"api": api, "grpc": f"127.0.0.1:{grpc_port}", "ca": pki.ca, "pki": pki, "tmp": tmp}
-    api.stop()
-
-
-def worker_env(stack: dict, worker_id: str, cert: str = "worker-a", smtp_port: int | None = None,
+def worker_env(stack: Stack, worker_id: str, cert: str = "worker-a", smtp_port: int | None = None,
                **overrides: str) -> dict[str, str]:
-    """The environment test_e2e.start_worker uses, with a chosen id, certificate and overrides."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGLOG_WORKER_")}
-    env.pop("OLLAMA_HOST", None)
-    crt, key = stack["pki"].client(cert)
-    env.update({
-        "ENGLOG_WORKER_API_ADDRESS": stack["grpc"],
-        "ENGLOG_WORKER_CA_CERT": str(stack["ca"]),
-        "ENGLOG_WORKER_CLIENT_CERT": str(crt),
-        "ENGLOG_WORKER_CLIENT_KEY": str(key),
-        "ENGLOG_WORKER_WORKER_ID": worker_id,
-        "ENGLOG_WORKER_CLAIM_WAIT_SECONDS": "5",
-        "ENGLOG_WORKER_HEARTBEAT_SECONDS": "2",
-        "ENGLOG_WORKER_SECTION_MAX_TOKENS": "40",
-        "ENGLOG_WORKER_SUMMARY_MAX_TOKENS": "40",
-        "ENGLOG_WORKER_N_THREADS": "2",
-    })
+    env = stack.worker_env(cert, worker_id, ENGLOG_WORKER_SUMMARY_MAX_TOKENS="40")
     if smtp_port is not None:
         env.update({"ENGLOG_WORKER_SMTP_HOST": "127.0.0.1",
                     "ENGLOG_WORKER_SMTP_PORT": str(smtp_port)})
@@ -99,14 +67,12 @@ def worker_env(stack: dict, worker_id: str, cert: str = "worker-a", smtp_port: i
     return env
 
 
-def log_path(stack: dict, worker_id: str) -> Path:
-    return stack["tmp"] / f"worker-{worker_id}.log"
+def log_path(stack: Stack, worker_id: str) -> Path:
+    return stack.worker_log(worker_id)
 
 
-def spawn(stack: dict, env: dict[str, str]) -> subprocess.Popen:
-    log = open(log_path(stack, env["ENGLOG_WORKER_WORKER_ID"]), "ab")  # noqa: SIM115
-    return subprocess.Popen([sys.executable, "-m", "worker.main"], env=env, cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)
+def spawn(stack: Stack, env: dict[str, str]) -> subprocess.Popen:
+    return stack.spawn_worker(env)
 
 
 def stop(proc: subprocess.Popen | None) -> int | None:
@@ -169,7 +135,7 @@ async def test_sigkilled_worker_task_is_finished_once_by_another(stack, smtp_ser
                                 ENGLOG_WORKER_SECTION_MAX_TOKENS="400"))
     b = None
     try:
-        async with httpx.AsyncClient(base_url=stack["api"].url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=stack.api.url, timeout=30) as client:
             user = await register(client)
             await log_three_days(user)
             insight_id, task_id = await ask_weekly(user, wdb)
@@ -238,7 +204,7 @@ async def test_ollama_refusing_connections_fails_the_report_after_three_attempts
         ENGLOG_WORKER_OLLAMA_HOST=f"http://127.0.0.1:{dead_port}",
         ENGLOG_WORKER_TASK_TYPES=json.dumps(["generate_insight"])))
     try:
-        async with httpx.AsyncClient(base_url=stack["api"].url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=stack.api.url, timeout=30) as client:
             user = await register(client)
             await log_three_days(user)
             insight_id, task_id = await ask_weekly(user, wdb)
@@ -267,8 +233,8 @@ async def test_ollama_refusing_connections_fails_the_report_after_three_attempts
 
 
 async def test_worker_with_certificate_from_another_ca_is_refused(stack, wdb):
-    rogue_pki = make_pki(stack["tmp"] / "rogue-pki", "worker-a")
-    self_signed = write_self_signed_client(stack["tmp"] / "self-signed", "worker-a")
+    rogue_pki = make_pki(stack.tmp / "rogue-pki", "worker-a")
+    self_signed = write_self_signed_client(stack.tmp / "self-signed", "worker-a")
     rogues = {
         "rogue-other-ca": rogue_pki.client("worker-a"),
         "rogue-self-signed": self_signed,
@@ -280,7 +246,7 @@ async def test_worker_with_certificate_from_another_ca_is_refused(stack, wdb):
             # It trusts the real server, but presents a client certificate our CA never signed.
             env.update(ENGLOG_WORKER_CLIENT_CERT=str(crt), ENGLOG_WORKER_CLIENT_KEY=str(key))
             procs.append(spawn(stack, env))
-        async with httpx.AsyncClient(base_url=stack["api"].url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=stack.api.url, timeout=30) as client:
             user = await register(client)  # queues a welcome email any worker could claim
             welcome = await wdb.fetchval("SELECT id FROM tasks WHERE dedupe_key = $1",
                                          f"welcome:{user.id}")
@@ -301,7 +267,7 @@ async def test_worker_with_certificate_from_another_ca_is_refused(stack, wdb):
                 assert len(lines) >= 3, log_path(stack, worker_id).read_text()
             # The API ends the handshake; under TLS 1.3 the client sees only a closed socket,
             # while the API's log says why.
-            api_log = (stack["tmp"] / "api.log").read_text(errors="replace")
+            api_log = (stack.tmp / "api.log").read_text(errors="replace")
             refused = [ln for ln in api_log.splitlines()
                        if "Handshake failed" in ln and "CERTIFICATE_VERIFY_FAILED" in ln]
             assert any("unable to get local issuer certificate" in ln for ln in refused), refused
@@ -337,7 +303,7 @@ async def test_two_workers_deliver_a_burst_of_emails_exactly_once(stack, smtp_se
                                        ENGLOG_WORKER_TASK_TYPES=json.dumps(["send_email"])))
                for wid, cert in (("mail-1", "worker-a"), ("mail-2", "worker-b"))]
     try:
-        async with httpx.AsyncClient(base_url=stack["api"].url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=stack.api.url, timeout=30) as client:
             # Both workers are connected and long-polling before the burst arrives.
             for _ in range(1200):
                 seen = await wdb.fetchval(
