@@ -47,8 +47,10 @@ async def bench_api(total: int, concurrency: int, workers: int) -> dict:
     server = ApiProcess(env)
     server.start()
     try:
-        r = httpx.post(server.url + "/v1/auth/register", json={
-            "email": f"bench-{uuid.uuid4().hex[:8]}@example.com", "password": "benchmark-pass-1"})
+        async with httpx.AsyncClient() as client:
+            r = await client.post(server.url + "/v1/auth/register", json={
+                "email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
+                "password": "benchmark-pass-1"})
         r.raise_for_status()
         headers = {"Authorization": "Bearer " + r.json()["access_token"]}
         host = f"127.0.0.1:{server.port}"
@@ -113,7 +115,8 @@ async def main() -> None:
         await drop_database(DB_URL)
 
     print(f"\nPOST /v1/logs vs raw asyncpg INSERT — {args.requests} requests, "
-          f"{args.concurrency} concurrent clients, {args.workers} API worker(s), {os.cpu_count()} cores")
+          f"{args.concurrency} concurrent clients, {args.workers} API worker(s), "
+          f"{os.cpu_count()} cores")
     print(f"{'':18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     for name, r in (("raw asyncpg", raw), ("POST /v1/logs", api)):
         print(f"{name:18}{r['rps']:>10.0f}{r['p50'] * 1000:>10.2f}{r['p99'] * 1000:>10.2f}")

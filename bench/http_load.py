@@ -28,7 +28,9 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 async def run_load(url: str, make_request: Callable[[int], bytes], total: int, concurrency: int
                    ) -> tuple[float, list[float], dict[int, int]]:
-    """Send `total` requests over `concurrency` connections. Returns (wall s, latencies s, statuses)."""
+    """Send `total` requests over `concurrency` connections.
+
+    Returns (wall seconds, per-request latencies in seconds, count per status code)."""
     parts = urlsplit(url)
     latencies: list[float] = []
     statuses: dict[int, int] = {}

@@ -56,7 +56,8 @@ def api_env(migrated_db: str, redis_prefix: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def api_server(api_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiProcess]:
+def api_server(api_env: dict[str, str],
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiProcess]:
     log = Path(tmp_path_factory.mktemp("api")) / "api.log"
     server = ApiProcess(api_env, log_path=log)
     server.start()

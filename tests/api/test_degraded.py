@@ -20,7 +20,8 @@ def api_without_redis(api_env: dict[str, str], tmp_path_factory):
 
 
 async def test_health_reports_degraded(api_without_redis: ApiProcess) -> None:
-    r = httpx.get(api_without_redis.url + "/health")
+    async with httpx.AsyncClient() as c:
+        r = await c.get(api_without_redis.url + "/health")
     assert r.status_code == 200
     assert r.json()["status"] == "degraded"
     assert r.json()["redis"] == "down"
@@ -41,7 +42,8 @@ async def test_core_flows_work_without_redis(api_without_redis: ApiProcess, db) 
                               params={"start_date": "2026-11-01", "end_date": "2026-11-07"})
         assert dash.status_code == 200, dash.text
         assert dash.json()["totals"]["minutes"] == 90
-        login = await c.post("/v1/auth/login", json={"email": user.email, "password": user.password})
+        login = await c.post("/v1/auth/login",
+                             json={"email": user.email, "password": user.password})
         assert login.status_code == 200
     stored = await db.fetchval("SELECT count(*) FROM log_entries WHERE user_id = $1::uuid", user.id)
     assert stored == 1

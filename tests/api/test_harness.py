@@ -13,5 +13,6 @@ async def test_register_stores_user(client, db):
 
 
 async def test_predefined_tags_seeded(db):
-    cats = {r["category"] for r in await db.fetch("SELECT DISTINCT category FROM tags WHERE is_predefined")}
+    rows = await db.fetch("SELECT DISTINCT category FROM tags WHERE is_predefined")
+    cats = {r["category"] for r in rows}
     assert cats == {"priority", "technology", "activity_focus", "collaboration", "skills"}
