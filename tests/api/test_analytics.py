@@ -15,6 +15,7 @@ import pytest
 
 from backend.analytics.periods import local_range
 from backend.analytics.queries import period_summary
+from tests.support.rows import add_entry, add_project
 from tests.support.servers import ApiProcess, free_port
 from tests.support.users import ApiUser, register
 
@@ -31,25 +32,8 @@ def at(day: str, hm: str, tz: ZoneInfo = BERLIN) -> datetime:
     return datetime.fromisoformat(f"{day}T{hm}").replace(tzinfo=tz)
 
 
-async def add_entry(db, user_id: str, start: datetime, minutes: int, activity: str,
-                    value: str = "medium", impact: str = "personal",
-                    project: uuid.UUID | None = None, tags: tuple[str, ...] = ()) -> uuid.UUID:
-    entry_id = await db.fetchval(
-        "INSERT INTO log_entries (user_id, project_id, title, activity_type, start_time, "
-        "end_time, value_rating, impact_level) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8) "
-        "RETURNING id",
-        user_id, project, f"{activity} at {start.isoformat()}", activity, start,
-        start + timedelta(minutes=minutes), value, impact)
-    for tag in tags:
-        await db.execute(
-            "INSERT INTO log_entry_tags (log_entry_id, tag_id) "
-            "SELECT $1, id FROM tags WHERE name = $2 AND user_id IS NULL", entry_id, tag)
-    return entry_id
 
 
-async def add_project(db, user_id: str, name: str) -> uuid.UUID:
-    return await db.fetchval(
-        "INSERT INTO projects (owner_id, name) VALUES ($1::uuid, $2) RETURNING id", user_id, name)
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from tortoise.transactions import in_transaction
 from backend.insights import results
 from backend.insights.service import request_report
 from backend.queue import service as queue
-from tests.api.test_report_facts import add_entry, add_project, at
+from tests.api.test_report_facts import at
+from tests.support.rows import add_entry, add_project
 from tests.support.users import register
 
 GEN = "/v1/insights/generate"

@@ -7,14 +7,14 @@ against arithmetic written out in the comments. Entries are inserted with SQL.
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from englog.v1 import tasks_pb2 as pb
 from google.protobuf import json_format
 
+from tests.support.rows import add_entry, add_project
 from tests.support.users import register
 
 NY = ZoneInfo("America/New_York")  # all of October 2026 is EDT (UTC-4); DST ends Nov 1
@@ -24,26 +24,8 @@ def at(day: str, hm: str, tz: ZoneInfo = NY) -> datetime:
     return datetime.fromisoformat(f"{day}T{hm}").replace(tzinfo=tz)
 
 
-async def add_project(db, user_id: str, name: str) -> uuid.UUID:
-    return await db.fetchval(
-        "INSERT INTO projects (owner_id, name) VALUES ($1::uuid, $2) RETURNING id", user_id, name)
 
 
-async def add_entry(db, user_id: str, start: datetime, minutes: int, activity: str,
-                    value: str = "medium", impact: str = "personal",
-                    project: uuid.UUID | None = None, tags: tuple[str, ...] = (),
-                    title: str | None = None) -> uuid.UUID:
-    entry_id = await db.fetchval(
-        "INSERT INTO log_entries (user_id, project_id, title, activity_type, start_time, "
-        "end_time, value_rating, impact_level) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8) "
-        "RETURNING id",
-        user_id, project, title or f"{activity} {start:%m-%d %H:%M}", activity, start,
-        start + timedelta(minutes=minutes), value, impact)
-    for tag in tags:
-        await db.execute(
-            "INSERT INTO log_entry_tags (log_entry_id, tag_id) "
-            "SELECT $1, id FROM tags WHERE name = $2 AND user_id IS NULL", entry_id, tag)
-    return entry_id
 
 
 @pytest.fixture
