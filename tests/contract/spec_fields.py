@@ -28,7 +28,7 @@ LOG_ENTRY_RESPONSE = ("id", "title", "description", "type", "project_id", "proje
 # type InsightRequest struct (json tags)
 INSIGHT_REQUEST = ("report_type", "period_start", "period_end", "include_projects",
                    "focus_areas")
-INSIGHT_REQUEST_REQUIRED = ("report_type",)  # the periods default to the current one (row 3)
+INSIGHT_REQUEST_REQUIRED = ("report_type",)  # periods default to the current one (row 21)
 
 # type ProductivityMetrics struct (json tags)
 PRODUCTIVITY_METRICS = ("average_daily_hours", "peak_productivity_hour", "most_productive_day",
