@@ -144,23 +144,29 @@ async def logout(settings: Settings, cache: Cache, claims: tokens.Claims) -> Non
     await mark_sessions_revoked(cache, [claims.sid], settings.access_token_minutes * 60)
 
 
-_LOGOUT_ALL = """
+_REVOKE_ALL = """
 WITH revoked AS (
-    UPDATE auth_sessions SET revoked_at = now(), revoked_reason = 'logout-all'
+    UPDATE auth_sessions SET revoked_at = now(), revoked_reason = $2
      WHERE user_id = $1 AND revoked_at IS NULL
     RETURNING id, current_jti, expires_at
 ), denied AS (
     INSERT INTO refresh_token_denylist (jti, user_id, session_id, reason, expires_at)
-    SELECT current_jti, $1, id, 'logout-all', expires_at FROM revoked
+    SELECT current_jti, $1, id, $2, expires_at FROM revoked
     ON CONFLICT (jti) DO NOTHING
 )
 SELECT id FROM revoked
 """
 
 
+async def revoke_all(conn: Any, user_id: uuid.UUID, reason: str) -> list[uuid.UUID]:
+    """Revoke every live session of the user in `conn`'s transaction; returns their ids.
+    The caller marks them revoked in Redis once the transaction has committed."""
+    rows = await conn.execute_query_dict(_REVOKE_ALL, [user_id, reason])
+    return [r["id"] for r in rows]
+
+
 async def logout_all(settings: Settings, cache: Cache, user_id: uuid.UUID) -> int:
     """Revoke every live session of the user; returns how many were revoked."""
-    rows = await connections.get("default").execute_query_dict(_LOGOUT_ALL, [user_id])
-    sids = [r["id"] for r in rows]
+    sids = await revoke_all(connections.get("default"), user_id, "logout-all")
     await mark_sessions_revoked(cache, sids, settings.access_token_minutes * 60)
     return len(sids)

@@ -35,6 +35,8 @@ class Cache:
         # Writes that must land even if Redis is briefly away (revoked-session markers):
         # key -> (value, monotonic deadline). Replayed with their remaining TTL.
         self._pending_sets: dict[str, tuple[str | bytes, float]] = {}
+        # delete_matching patterns (with their kept keys) that failed during an outage.
+        self._pending_deletes: dict[str, tuple[str, ...]] = {}
 
     def key(self, *parts: Any) -> str:
         return self.prefix + ":".join(str(p) for p in parts)
@@ -114,6 +116,30 @@ class Cache:
         except (RedisError, OSError) as exc:
             self._failed(exc)
 
+    async def delete_matching(self, pattern: str, *, keep: tuple[str, ...] = ()) -> int:
+        """Delete every key under this prefix matching `pattern` (a SCAN glob after the
+        prefix), except the keys in `keep`. Used when a user's data goes: if Redis is away,
+        the deletion is replayed once it answers again, so nothing derived outlives the rows.
+        """
+        match = self.prefix + pattern
+        if self.available:
+            try:
+                deleted = 0
+                batch: list[bytes] = []
+                async for key in self.client.scan_iter(match=match, count=1000):
+                    if key.decode() not in keep:
+                        batch.append(key)
+                    if len(batch) >= 500:
+                        deleted += await self.client.delete(*batch)
+                        batch.clear()
+                if batch:
+                    deleted += await self.client.delete(*batch)
+                return deleted
+            except (RedisError, OSError) as exc:
+                self._failed(exc)
+        self._pending_deletes[match] = keep
+        return 0
+
     async def incr(self, key: str, ttl: int | None = None) -> int | None:
         if not self.available:
             return None
@@ -161,8 +187,14 @@ class Cache:
 
     async def flush_pending(self) -> None:
         """Replay writes that failed during an outage; cheap no-op when nothing is pending."""
-        if not (self._pending_bumps or self._pending_sets) or not self.available:
+        if not (self._pending_bumps or self._pending_sets or self._pending_deletes) \
+                or not self.available:
             return
+        for match, keep in list(self._pending_deletes.items()):
+            del self._pending_deletes[match]
+            await self.delete_matching(match.removeprefix(self.prefix), keep=keep)
+            if match in self._pending_deletes:
+                return
         for uid in list(self._pending_bumps):
             if await self.incr(self.data_version_key(uid)) is None:
                 return

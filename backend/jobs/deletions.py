@@ -1,4 +1,5 @@
-"""Scheduled GDPR deletions: when due, every row of the user goes in one transaction."""
+"""Scheduled GDPR deletions: when due, every row of the user goes in one transaction
+(backend.gdpr.erase, the same code as DELETE /v1/users/me)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import logging
 
 from tortoise.transactions import in_transaction
 
+from backend.config import get_settings
+from backend.gdpr.erase import Forget, erase_user
 from backend.queue import runtime
 from backend.queue.handlers import api_job
 
@@ -29,23 +32,15 @@ async def _delete_one(skip: list) -> dict | None:
             if not rows:
                 return None
             d = rows[0]
-            # The record is written first and survives: scheduled_deletions cascades away
-            # with the user row below.
-            await conn.execute_query(
-                "INSERT INTO completed_deletions (id, user_id, requested_at, scheduled_for, "
-                "reason) VALUES ($1, $2, $3, $4, $5)",
-                [d["id"], d["user_id"], d["requested_at"], d["scheduled_for"], d["reason"]],
-            )
-            # Entries first: log_entries.project_id is ON DELETE RESTRICT, so letting the
-            # user's cascade reach projects before entries could be refused.
-            await conn.execute_query("DELETE FROM log_entries WHERE user_id = $1", [d["user_id"]])
-            await conn.execute_query("DELETE FROM users WHERE id = $1", [d["user_id"]])
+            forget = await erase_user(
+                conn, d["user_id"], record_id=d["id"], requested_at=d["requested_at"],
+                scheduled_for=d["scheduled_for"], reason=d["reason"])
     except Exception as exc:
         if d is None:
             raise
         log.exception("deleting user %s failed", d["user_id"])
         return {"id": d["id"], "user_id": d["user_id"], "error": repr(exc)}
-    return {"id": d["id"], "user_id": d["user_id"]}
+    return {"id": d["id"], "user_id": d["user_id"], "forget": forget}
 
 
 async def process_due_deletions() -> dict:
@@ -57,22 +52,20 @@ async def process_due_deletions() -> dict:
             failed.append(str(done["user_id"]))
             continue
         deleted.append(str(done["user_id"]))
-        await _forget(done["user_id"])
+        await _forget(done["forget"])
     if deleted or failed:
         log.info("scheduled deletions: %d users deleted, %d failed", len(deleted), len(failed))
     return {"deleted": deleted, "failed": failed}
 
 
-async def _forget(user_id) -> None:
-    # A cached profile would keep a deleted user's token working until it expires.
-    if runtime.cache is None:
+async def _forget(forget: Forget | None) -> None:
+    # A cached profile or a live session marker would keep a deleted user's token working.
+    if forget is None or runtime.cache is None:
         return
-    from backend.auth.guard import forget_user
-
     try:
-        await forget_user(runtime.cache, user_id)
+        await forget.run(runtime.cache, get_settings().access_token_minutes * 60)
     except Exception:
-        log.warning("could not drop cached profile of deleted user %s", user_id)
+        log.warning("could not drop cached data of deleted user %s", forget.user_id)
 
 
 @api_job("process_deletions")

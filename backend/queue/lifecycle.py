@@ -20,6 +20,7 @@ log = logging.getLogger("englog.queue")
 # Modules that register handlers/api_jobs on import. Listed here rather than imported at the
 # top so the queue package does not depend on the domains that plug into it.
 HANDLER_MODULES = (
+    "backend.gdpr.emails",
     "backend.insights.results",
     "backend.jobs.cleanup",
     "backend.jobs.deletions",

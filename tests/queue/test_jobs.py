@@ -5,13 +5,7 @@ from __future__ import annotations
 import uuid
 
 from backend.jobs import cleanup, deletions
-
-USER_TABLES = {
-    "projects": "owner_id", "log_entries": "user_id", "tags": "user_id", "tasks": "user_id",
-    "generated_insights": "user_id", "auth_sessions": "user_id",
-    "refresh_token_denylist": "user_id", "active_timers": "user_id",
-    "scheduled_deletions": "user_id",
-}
+from tests.support.user_data import rows_per_table
 
 
 async def _user_with_data(db, *, due_in: str | None) -> uuid.UUID:
@@ -46,10 +40,8 @@ async def _user_with_data(db, *, due_in: str | None) -> uuid.UUID:
 
 
 async def _rows_of(db, uid) -> dict[str, int]:
-    counts = {t: await db.fetchval(f"SELECT count(*) FROM {t} WHERE {c} = $1", uid)
-              for t, c in USER_TABLES.items()}
-    counts["users"] = await db.fetchval("SELECT count(*) FROM users WHERE id = $1", uid)
-    return counts
+    # Every table with a foreign key to users, as information_schema lists them.
+    return await rows_per_table(db, str(uid))
 
 
 async def test_due_deletion_removes_every_row_of_that_user_only(orm, db):

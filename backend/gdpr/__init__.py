@@ -1,0 +1,1 @@
+"""GDPR rights under /v1/users/me: export everything, anonymise, delete now or later."""
