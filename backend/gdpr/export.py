@@ -21,6 +21,7 @@ from uuid import UUID
 import orjson
 from tortoise.transactions import in_transaction
 
+from backend.exports.csv_rows import guard
 from backend.gdpr.tables import UserTable, all_tables
 from backend.users.schemas import effective_preferences
 
@@ -28,8 +29,6 @@ FORMAT = "englog-user-export"
 VERSION = 1
 CHUNK_BYTES = 64 * 1024
 PREFETCH_ROWS = 500
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _row_sql(t: UserTable) -> str:
@@ -131,7 +130,7 @@ def csv_cell(value: Any) -> str:
         text = orjson.dumps(value).decode()
     else:
         text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return guard(text)  # the entries CSV's defence against formula injection
 
 
 class _CsvLine:

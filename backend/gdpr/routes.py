@@ -5,6 +5,7 @@ Every handler acts on the token's own user; there is no way to name another.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import aclosing
 
 from sanic import Blueprint, Request
@@ -16,6 +17,7 @@ from backend.api.errors import ApiError, not_found
 from backend.api.validation import parse_body, parse_query
 from backend.auth.guard import authenticated
 from backend.auth.passwords import verify_password
+from backend.exports.streaming import stream
 from backend.gdpr import erase, export, schedule
 from backend.gdpr.schemas import (
     AnonymizedOut,
@@ -44,20 +46,19 @@ _CONTENT_TYPES = {"json": "application/json", "zip": "application/zip"}
 async def get_export(request: Request):
     q = parse_query(request, ExportQuery)
     user_id = request.ctx.user.id
-    stream = export.json_document(user_id) if q.format == "json" else export.zip_archive(user_id)
-    async with aclosing(stream):
+    chunks = export.json_document(user_id) if q.format == "json" else export.zip_archive(user_id)
+    async with aclosing(chunks):
         # The first chunk is read before answering, so a failure to start is still a
         # problem+json; after the headers are out the stream can only be cut short.
-        first = await anext(stream)
-        response = await request.respond(
-            content_type=_CONTENT_TYPES[q.format],
-            headers={"Content-Disposition":
-                     f'attachment; filename="{export.filename(user_id, q.format)}"',
-                     "Cache-Control": "no-store"})
-        await response.send(first)
-        async for chunk in stream:
-            await response.send(chunk)
-        await response.eof()
+        first = await anext(chunks)
+
+        async def rest() -> AsyncIterator[bytes]:
+            yield first
+            async for chunk in chunks:
+                yield chunk
+
+        await stream(request, rest(), _CONTENT_TYPES[q.format],
+                     export.filename(user_id, q.format))
 
 
 async def _confirm_password(request: Request) -> None:

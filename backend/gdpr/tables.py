@@ -46,6 +46,12 @@ USER_TABLES: tuple[UserTable, ...] = (
         },
         on_anonymize="scrub", scrub=("description",)),
     UserTable("entry_idempotency_keys", "user_id", "entry_idempotency_keys", "key"),
+    # Which calendar occurrences were imported. Event UIDs can name the calendar's owner,
+    # and the feed's URL would go on serving the entries: anonymisation drops both.
+    UserTable("calendar_imported_events", "user_id", "calendar_imports", "event_key",
+              on_anonymize="drop"),
+    UserTable("calendar_feeds", "user_id", "calendar_feed", "user_id", omit=("token_hash",),
+              on_anonymize="drop"),
     UserTable("active_timers", "user_id", "timers", "user_id",
               on_anonymize="scrub", scrub=("title", "description")),
     UserTable("projects", "owner_id", "projects", "id",

@@ -59,7 +59,9 @@ async def test_export_is_the_spec_document_with_my_rows_and_no_secrets(client, d
     assert datetime.fromisoformat(doc["exported_at"]) > datetime.now(UTC) - timedelta(minutes=5)
     [profile] = doc["user_profile"]
     assert (profile["email"], profile["first_name"]) == (alice.email, "Grace")
-    [entry] = doc["log_entries"]
+    entries = {e["title"]: e for e in doc["log_entries"]}
+    assert set(entries) == {"=Write the A-0 compiler", "Design review"}  # one imported
+    entry = entries["=Write the A-0 compiler"]
     assert entry["title"] == "=Write the A-0 compiler"
     assert entry["description"] == "private details of the day"
     assert (entry["project_name"], entry["tags"]) == ("Compiler", ["cobol", "python"])
@@ -72,8 +74,13 @@ async def test_export_is_the_spec_document_with_my_rows_and_no_secrets(client, d
     assert len(doc["sessions"]) == 2 and all("ip" in s for s in doc["sessions"])
     assert doc["preferences"]["theme"] == "dark"
     assert {t["name"] for t in doc["teams_created"]} == {"Platform"}
-    # Secrets never leave: password hash, refresh-token ids.
-    assert "password_hash" not in r.text and "current_jti" not in r.text
+    [imported] = doc["calendar_imports"]
+    assert imported["log_entry_id"] == entries["Design review"]["id"]
+    [feed] = doc["calendar_feed"]
+    assert feed["created_at"]
+    # Secrets never leave: password hash, refresh-token ids, the feed's token hash.
+    for secret in ("password_hash", "current_jti", "token_hash"):
+        assert secret not in r.text
     assert all("jti" not in row for row in doc["refresh_token_history"])
     # Nothing of bob's.
     assert bob.id not in r.text and "Bob's secret work" not in r.text
@@ -92,12 +99,12 @@ async def test_export_zip_has_json_and_csv_per_section(client, db) -> None:
     assert set(manifest["files"]) | {"manifest.json"} == set(zf.namelist())
     entries = json.loads(zf.read("log_entries.json"))
     rows = list(csv.DictReader(io.StringIO(zf.read("log_entries.csv").decode())))
-    assert len(rows) == len(entries) == manifest["rows"]["log_entries"] == 1
-    assert rows[0]["id"] == entries[0]["id"]
+    assert len(rows) == len(entries) == manifest["rows"]["log_entries"] == 2
+    assert [r["id"] for r in rows] == [e["id"] for e in entries]
+    row = next(r for r in rows if r["duration_minutes"] == "90")
     # A cell a spreadsheet would run as a formula is defused; lists are JSON.
-    assert rows[0]["title"] == "'=Write the A-0 compiler"
-    assert json.loads(rows[0]["tags"]) == ["cobol", "python"]
-    assert rows[0]["duration_minutes"] == "90"
+    assert row["title"] == "'=Write the A-0 compiler"
+    assert json.loads(row["tags"]) == ["cobol", "python"]
     [profile] = csv.DictReader(io.StringIO(zf.read("user_profile.csv").decode()))
     assert profile["email"] == alice.email and "password_hash" not in profile
     assert json.loads(zf.read("preferences.json"))["week_start"] == "monday"
@@ -153,7 +160,7 @@ async def test_anonymize_replaces_the_person_and_keeps_the_work_log(client, db, 
         assert await db.fetchval(
             f"SELECT count(*) FROM {table} WHERE {column} = $1::uuid AND description <> ''",
             alice.id) == 0, table
-    for table in ("generated_insights", "tasks"):
+    for table in ("generated_insights", "tasks", "calendar_imported_events", "calendar_feeds"):
         assert await db.fetchval(f"SELECT count(*) FROM {table} WHERE user_id = $1::uuid",
                                  alice.id) == 0, table
     assert await db.fetchval(

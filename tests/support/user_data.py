@@ -4,6 +4,7 @@ tables read from information_schema (never kept by hand), for the GDPR tests."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -52,6 +53,16 @@ SQL_SEEDERS = {
 }
 
 
+def _one_event_ics() -> bytes:
+    """A meeting yesterday: inside the import's default window (the 90 days through today)."""
+    day = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y%m%d")
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//EngLog tests//EN\r\n"
+        f"BEGIN:VEVENT\r\nUID:{uuid.uuid4()}@example.com\r\nDTSTAMP:{day}T080000Z\r\n"
+        f"DTSTART:{day}T100000Z\r\nDTEND:{day}T103000Z\r\nSUMMARY:Design review\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+
+
 async def seed_everything(client: httpx.AsyncClient, db) -> ApiUser:
     """Register a user and give them data in every user-keyed table, through the API where
     an endpoint writes the table."""
@@ -74,6 +85,9 @@ async def seed_everything(client: httpx.AsyncClient, db) -> ApiUser:
     await _ok(await client.post("/v1/auth/refresh", json={
         "refresh_token": login["refresh_token"]}), 200)
     await _ok(await user.post("/v1/users/me/deletion", json={"after_days": 30}))
+    await _ok(await client.post("/v1/import/calendar", headers=user.headers | {
+        "content-type": "text/calendar"}, content=_one_event_ics()))
+    await _ok(await user.post("/v1/users/me/calendar-feed"))
     for statements in SQL_SEEDERS.values():
         for sql in statements:
             await db.execute(sql, user.id)
