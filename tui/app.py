@@ -306,3 +306,26 @@ class EngLogApp(App):
 
     def elapsed_since(self, iso: str) -> timedelta:
         return max(self.clock.now() - datetime.fromisoformat(iso), timedelta(0))
+
+    # -- data in and out (issue 9) -------------------------------------------------------------
+    def action_export_data(self) -> None:
+        from tui.downloads import default_folder
+        from tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(default_folder()))
+
+    def action_import_calendar(self) -> None:
+        from tui.screens.calendar_import import ImportScreen
+
+        self.push_screen(ImportScreen())
+
+    def open_account(self) -> None:
+        from tui.downloads import default_folder
+        from tui.screens.account import AccountScreen
+
+        self.push_screen(AccountScreen(default_folder()))
+
+    async def account_gone(self, message: str) -> None:
+        """The account was deleted: forget its tokens and go back to the login screen."""
+        self.tokens.clear()
+        await self._reset_to_login(message)

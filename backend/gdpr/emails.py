@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from backend.queue.handlers import on_complete, on_failed
 from backend.queue.service import enqueue
@@ -30,8 +31,9 @@ def _email(to: str, first_name: str, subject: str, paragraphs: list[str], kind: 
 
 
 def deletion_scheduled_email(to: str, first_name: str, user_id: UUID,
-                             scheduled_for: datetime) -> dict:
-    when = f"{scheduled_for:%A %d %B %Y, %H:%M} UTC"
+                             scheduled_for: datetime, timezone: str) -> dict:
+    local = scheduled_for.astimezone(ZoneInfo(timezone))
+    when = f"{local:%A %d %B %Y, %H:%M} ({timezone})"
     return _email(to, first_name, "Your EngLog account is scheduled for deletion", [
         f"Your EngLog account and everything in it will be deleted on {when}.",
         "Changed your mind? Cancel the deletion before then in Settings > Account, or with "

@@ -5,7 +5,6 @@ reused when the user schedules again."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
@@ -39,17 +38,17 @@ def _already_scheduled(row: dict[str, Any]) -> ApiError:
 
 async def schedule(user: Any, after_days: int, reason: str) -> dict[str, Any]:
     """Schedule the deletion and queue the email saying when; 409 if one is pending."""
-    when = datetime.now(UTC) + timedelta(days=after_days)
     async with in_transaction() as conn:
         rows = await conn.execute_query_dict(
             f"""
-            INSERT INTO scheduled_deletions (user_id, scheduled_for, reason) VALUES ($1, $2, $3)
+            INSERT INTO scheduled_deletions (user_id, scheduled_for, reason)
+            VALUES ($1, now() + make_interval(days => $2), $3)
             ON CONFLICT (user_id) DO UPDATE
                SET requested_at = now(), scheduled_for = excluded.scheduled_for,
                    status = 'pending', reason = excluded.reason
              WHERE scheduled_deletions.status <> 'pending'
             RETURNING {_COLUMNS}
-            """, [user.id, when, reason])
+            """, [user.id, after_days, reason])
         if not rows:
             current = await pending(user.id)
             if current is not None:
@@ -58,7 +57,8 @@ async def schedule(user: Any, after_days: int, reason: str) -> dict[str, Any]:
             raise ApiError(409, "Conflict", "The deletion changed meanwhile; try again.",
                            kind="deletion-changed")
         await emails.enqueue_email(
-            emails.deletion_scheduled_email(user.email, user.first_name, user.id, when),
+            emails.deletion_scheduled_email(user.email, user.first_name, user.id,
+                                            rows[0]["scheduled_for"], user.timezone),
             user.id, conn)
     return rows[0]
 

@@ -281,7 +281,7 @@ async def test_schedule_show_and_cancel_a_deletion(alice, db) -> None:
                             alice.id)
     assert (str(row["id"]), row["status"], row["scheduled_for"]) == (body["id"], "pending", when)
     [email] = await _emails_of(db, alice, "deletion_scheduled")
-    assert f"{when:%d %B %Y}" in email["text_body"]
+    assert f"{when:%d %B %Y, %H:%M} (UTC)" in email["text_body"]
 
     again = await alice.post("/v1/users/me/deletion", json={"after_days": 30})
     assert again.status_code == 409

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from tui.downloads import filename_from, free_path
 from tui.storage import TokenStore
 
 
@@ -124,17 +126,28 @@ class ApiClient:
             headers["Authorization"] = f"Bearer {token}"
         try:
             r = await self.http.request(method, path, headers=headers, **kw)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            self._set_online(False)
-            raise Unreachable(self._base_url, False, "connection refused") from exc
-        except httpx.TimeoutException as exc:
-            self._set_online(False)
-            raise Unreachable(self._base_url, True, "timed out") from exc
-        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            self._set_online(False)
-            raise Unreachable(self._base_url, True, "connection lost") from exc
-        except httpx.UnsupportedProtocol as exc:
-            raise Unreachable(self._base_url, False, "not an http(s) URL") from exc
+        except httpx.HTTPError as exc:
+            if (err := self._unreachable(exc)) is None:
+                raise
+            raise err from exc
+        return self._answered(r)
+
+    def _unreachable(self, exc: httpx.HTTPError) -> Unreachable | None:
+        """The calm error for a transport failure; None for any other httpx error."""
+        if isinstance(exc, httpx.UnsupportedProtocol):
+            return Unreachable(self._base_url, False, "not an http(s) URL")
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+            cause, maybe_sent = "connection refused", False
+        elif isinstance(exc, httpx.TimeoutException):
+            cause, maybe_sent = "timed out", True
+        elif isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+            cause, maybe_sent = "connection lost", True
+        else:
+            return None
+        self._set_online(False)
+        return Unreachable(self._base_url, maybe_sent, cause)
+
+    def _answered(self, r: httpx.Response) -> httpx.Response:
         if r.status_code >= 500:
             # A proxy or a crashing server: treat like an outage, the request may have landed.
             self._set_online(False)
@@ -205,6 +218,38 @@ class ApiClient:
             except (httpx.TransportError, json.JSONDecodeError) as exc:
                 raise Unreachable(self._base_url, False, "event stream lost") from exc
 
+    async def download(self, path: str, params: dict[str, Any], folder: Path,
+                       fallback_name: str,
+                       progress: Callable[[int, int | None], None] | None = None) -> Path:
+        """Stream a file from the API into `folder` (created if missing), under the name the
+        server suggests (never overwriting: `name (1)`…). Written to a .part file first, so a
+        cut-off download never looks complete. `progress(received, total or None)`."""
+        for attempt in (1, 2):
+            token = self.tokens.access_token
+            if not token:
+                raise SessionExpired()
+            try:
+                async with self.http.stream(
+                    "GET", path, params=params, headers={"Authorization": f"Bearer {token}"},
+                    timeout=httpx.Timeout(self._timeout, read=DOWNLOAD_READ_SECONDS),
+                ) as r:
+                    self._answered(r)
+                    if r.status_code == 401 and attempt == 1:
+                        await self._refresh(used=token)
+                        continue
+                    if r.status_code == 401:
+                        self.tokens.clear()
+                        raise SessionExpired()
+                    if r.status_code >= 400:
+                        await r.aread()
+                        raise ApiError.from_response(r)
+                    return await _save(r, folder, fallback_name, progress)
+            except httpx.HTTPError as exc:
+                if (err := self._unreachable(exc)) is None:
+                    raise
+                raise err from exc
+        raise SessionExpired()
+
     # -- helpers -------------------------------------------------------------------------
     async def get(self, path: str, **params: Any) -> Any:
         clean = {k: v for k, v in params.items() if v not in (None, "", [])}
@@ -244,3 +289,46 @@ class ApiClient:
                                    json={"refresh_token": refresh})
             except (Unreachable, ApiError):
                 pass
+
+
+DOWNLOAD_READ_SECONDS = 300.0  # a year's PDF is rendered before its first byte arrives
+
+
+class _PartFile:
+    """`folder/name.part` while downloading, renamed to `folder/name` once complete."""
+
+    def __init__(self, folder: Path, name: str):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.target = free_path(folder, name)
+        self.part = self.target.with_name(self.target.name + ".part")
+        self.file = self.part.open("wb")
+
+    def write(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+
+    def finish(self) -> Path:
+        self.file.close()
+        self.part.replace(self.target)
+        return self.target
+
+    def discard(self) -> None:
+        self.file.close()
+        self.part.unlink(missing_ok=True)
+
+
+async def _save(r: httpx.Response, folder: Path, fallback_name: str,
+                progress: Callable[[int, int | None], None] | None) -> Path:
+    name = filename_from(r.headers.get("content-disposition"), fallback_name)
+    out = await asyncio.to_thread(_PartFile, folder, name)
+    total = int(r.headers["content-length"]) if r.headers.get("content-length") else None
+    received = 0
+    try:
+        async for chunk in r.aiter_raw():
+            out.write(chunk)
+            received += len(chunk)
+            if progress:
+                progress(received, total)
+        return await asyncio.to_thread(out.finish)
+    except BaseException:
+        out.discard()
+        raise

@@ -54,6 +54,7 @@ class SettingsScreen(MainScreen):
             with Horizontal(classes="row"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Log out (ctrl+l)", id="logout", variant="error")
+                yield Button("Account & your data (ctrl+o)", id="account")
 
     async def load(self) -> None:
         api = self.englog.api
@@ -118,3 +119,7 @@ class SettingsScreen(MainScreen):
     @on(Button.Pressed, "#logout")
     async def _logout(self) -> None:
         await self.englog.action_logout()
+
+    @on(Button.Pressed, "#account")
+    def action_account(self) -> None:
+        self.englog.open_account()

@@ -1,0 +1,75 @@
+"""The dialogs for data in and out (export, calendar import, account): a box over the
+current screen that fits 80x24, with its keys from the actions registry and errors shown
+beside the field they concern."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from tui.actions import bindings_for
+from tui.api.client import ApiError, SessionExpired
+from tui.widgets.form import show_errors
+
+if TYPE_CHECKING:
+    from tui.app import EngLogApp
+
+
+class DataDialog(ModalScreen[None]):
+    SCOPE = ""
+    TITLE_TEXT = ""
+
+    DEFAULT_CSS = """
+    DataDialog { align: center middle; }
+    DataDialog > #dialog { width: 112; max-width: 100%; height: auto; max-height: 100%;
+                           border: thick $primary; background: $surface; padding: 0 1; }
+    DataDialog #dialog-title { text-style: bold; }
+    DataDialog .section { text-style: bold; margin-top: 1; }
+    DataDialog .hint { color: $text-muted; }
+    DataDialog #dialog-general { color: $error; height: auto; }
+    DataDialog #dialog-general.-empty { display: none; }
+    DataDialog Horizontal.row { height: auto; }
+    DataDialog Horizontal.row > Field { width: 1fr; margin-right: 1; }
+    DataDialog Horizontal.buttons { height: auto; margin-top: 1; }
+    DataDialog Horizontal.buttons > Button { margin-right: 2; }
+    DataDialog Input.-textual-compact { background: $boost; }
+    DataDialog Input.-textual-compact:focus { background: $primary 30%; }
+    """
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        # Before super(): Textual merges BINDINGS when the subclass is created.
+        if cls.__dict__.get("SCOPE") and "BINDINGS" not in cls.__dict__:
+            cls.BINDINGS = bindings_for(cls.SCOPE)
+        super().__init_subclass__(**kw)
+
+    @property
+    def englog(self) -> EngLogApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Label(self.TITLE_TEXT, id="dialog-title")
+            yield from self.compose_body()
+            yield Static("", id="dialog-general", classes="-empty")
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        show_errors(self, errors, self.query_one("#dialog-general", Static))
+
+    def fail(self, exc: Exception) -> None:
+        """An API failure, beside its field when the server named one."""
+        if isinstance(exc, ApiError) and exc.field_errors():
+            self.show_errors(exc.field_errors())
+        else:
+            self.show_errors({"": self.englog.explain(exc)})
+        if isinstance(exc, SessionExpired):
+            self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
