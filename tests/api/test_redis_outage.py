@@ -117,3 +117,31 @@ async def test_logout_during_outage_still_kills_the_access_token(
         # Redis answers again and holds the user's cache entry from before the outage: only
         # the replayed revoked-session marker can stop this token.
         assert (await user.get("/v1/auth/me")).status_code == 401
+
+
+def _keys_naming(private: PrivateRedis, user_id: str) -> list[bytes]:
+    return list(redis.Redis(port=private.port).scan_iter(match=f"*{user_id}*"))
+
+
+async def test_delete_during_outage_clears_the_users_keys_after_recovery(
+    api_on_private_redis: ApiProcess, private_redis: PrivateRedis
+) -> None:
+    async with httpx.AsyncClient(base_url=api_on_private_redis.url, timeout=20) as c:
+        user = await register(c)
+        other = await register(c)
+        assert (await user.get("/v1/analytics/dashboard")).status_code == 200
+        assert (await user.get("/v1/auth/me")).status_code == 200
+        assert _keys_naming(private_redis, user.id)  # profile and analytics are cached
+
+        async def delete() -> None:
+            r = await c.request("DELETE", "/v1/users/me", headers=user.headers,
+                                json={"current_password": user.password})
+            assert r.status_code == 204, r.text  # PostgreSQL took it; Redis missed it
+
+        await outage(private_redis, delete)
+        assert _keys_naming(private_redis, user.id)  # back with the data from before
+
+        # The next request the API serves replays the deletion.
+        assert (await other.get("/v1/auth/me")).status_code == 200
+        assert _keys_naming(private_redis, user.id) == []
+        assert (await user.get("/v1/auth/me")).status_code == 401

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -186,37 +187,49 @@ class ApiClient:
             body = r.json()
             self.tokens.save(body["access_token"], body["refresh_token"], body.get("user"))
 
-    async def events(self, path: str) -> AsyncIterator[tuple[str, dict[str, Any]]]:
-        """Follow a Server-Sent Events endpoint, yielding (event, data) as they arrive."""
+    @asynccontextmanager
+    async def _stream(self, path: str, *, read_timeout: float, **kw: Any
+                      ) -> AsyncIterator[httpx.Response]:
+        """GET `path` as a stream with the bearer token (one silent refresh on 401); a
+        problem answer raises ApiError, a 5xx Unreachable, an expired session SessionExpired."""
+        headers = kw.pop("headers", {})
         for attempt in (1, 2):
             token = self.tokens.access_token
             if not token:
                 raise SessionExpired()
-            try:
-                async with self.http.stream(
-                    "GET", path, headers={"Authorization": f"Bearer {token}",
-                                          "Accept": "text/event-stream"},
-                    timeout=httpx.Timeout(self._timeout, read=60.0),
-                ) as r:
-                    if r.status_code == 401 and attempt == 1:
-                        await self._refresh(used=token)
-                        continue
-                    if r.status_code >= 400:
-                        await r.aread()
-                        raise ApiError.from_response(r)
-                    self._set_online(True)
-                    event, data = "message", ""
-                    async for line in r.aiter_lines():
-                        if line.startswith("event:"):
-                            event = line[6:].strip()
-                        elif line.startswith("data:"):
-                            data += line[5:].strip()
-                        elif not line and data:
-                            yield event, json.loads(data)
-                            event, data = "message", ""
-                    return
-            except (httpx.TransportError, json.JSONDecodeError) as exc:
-                raise Unreachable(self._base_url, False, "event stream lost") from exc
+            async with self.http.stream(
+                "GET", path, headers={**headers, "Authorization": f"Bearer {token}"},
+                timeout=httpx.Timeout(self._timeout, read=read_timeout), **kw,
+            ) as r:
+                self._answered(r)
+                if r.status_code == 401 and attempt == 1:
+                    await self._refresh(used=token)
+                    continue
+                if r.status_code == 401:
+                    self.tokens.clear()
+                    raise SessionExpired()
+                if r.status_code >= 400:
+                    await r.aread()
+                    raise ApiError.from_response(r)
+                yield r
+                return
+
+    async def events(self, path: str) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        """Follow a Server-Sent Events endpoint, yielding (event, data) as they arrive."""
+        try:
+            async with self._stream(path, read_timeout=60.0,
+                                    headers={"Accept": "text/event-stream"}) as r:
+                event, data = "message", ""
+                async for line in r.aiter_lines():
+                    if line.startswith("event:"):
+                        event = line[6:].strip()
+                    elif line.startswith("data:"):
+                        data += line[5:].strip()
+                    elif not line and data:
+                        yield event, json.loads(data)
+                        event, data = "message", ""
+        except (httpx.TransportError, json.JSONDecodeError) as exc:
+            raise Unreachable(self._base_url, False, "event stream lost") from exc
 
     async def download(self, path: str, params: dict[str, Any], folder: Path,
                        fallback_name: str,
@@ -224,31 +237,14 @@ class ApiClient:
         """Stream a file from the API into `folder` (created if missing), under the name the
         server suggests (never overwriting: `name (1)`…). Written to a .part file first, so a
         cut-off download never looks complete. `progress(received, total or None)`."""
-        for attempt in (1, 2):
-            token = self.tokens.access_token
-            if not token:
-                raise SessionExpired()
-            try:
-                async with self.http.stream(
-                    "GET", path, params=params, headers={"Authorization": f"Bearer {token}"},
-                    timeout=httpx.Timeout(self._timeout, read=DOWNLOAD_READ_SECONDS),
-                ) as r:
-                    self._answered(r)
-                    if r.status_code == 401 and attempt == 1:
-                        await self._refresh(used=token)
-                        continue
-                    if r.status_code == 401:
-                        self.tokens.clear()
-                        raise SessionExpired()
-                    if r.status_code >= 400:
-                        await r.aread()
-                        raise ApiError.from_response(r)
-                    return await _save(r, folder, fallback_name, progress)
-            except httpx.HTTPError as exc:
-                if (err := self._unreachable(exc)) is None:
-                    raise
-                raise err from exc
-        raise SessionExpired()
+        try:
+            async with self._stream(path, read_timeout=DOWNLOAD_READ_SECONDS,
+                                    params=params) as r:
+                return await _save(r, folder, fallback_name, progress)
+        except httpx.HTTPError as exc:
+            if (err := self._unreachable(exc)) is None:
+                raise
+            raise err from exc
 
     # -- helpers -------------------------------------------------------------------------
     async def get(self, path: str, **params: Any) -> Any:

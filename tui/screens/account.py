@@ -80,17 +80,8 @@ class AccountScreen(DataDialog):
 
     @work(exclusive=True, group="account-export")
     async def _export(self, fmt: str, folder: Path) -> None:
-        panel = self.query_one("#a-download", DownloadPanel)
-        try:
-            saved = await panel.fetch(self.englog, "/v1/users/me/export", {"format": fmt},
-                                      folder, f"englog-my-data.{fmt}", "Collecting your data…")
-        except API_ERRORS as exc:
-            self.fail(exc)
-            return
-        except OSError as exc:
-            self.show_errors({"folder": f"cannot write there: {exc.strerror or exc}"})
-            return
-        self.notify(f"Saved {saved.name} in {saved.parent}", title="Your data", timeout=8)
+        await self.download("#a-download", "/v1/users/me/export", {"format": fmt}, folder,
+                            f"englog-my-data.{fmt}", "Collecting your data…")
 
     # -- delete later ---------------------------------------------------------------------
     @work(exclusive=True, group="account-deletion")

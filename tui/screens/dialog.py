@@ -4,6 +4,7 @@ beside the field they concern."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -13,6 +14,8 @@ from textual.widgets import Label, Static
 
 from tui.actions import bindings_for
 from tui.api.client import ApiError, SessionExpired
+from tui.screens.base import API_ERRORS
+from tui.widgets.download import DownloadPanel
 from tui.widgets.form import show_errors
 
 if TYPE_CHECKING:
@@ -70,6 +73,23 @@ class DataDialog(ModalScreen[None]):
             self.show_errors({"": self.englog.explain(exc)})
         if isinstance(exc, SessionExpired):
             self.dismiss(None)
+
+    async def download(self, panel: str, path: str, params: dict[str, Any], folder: Path,
+                       fallback_name: str, waiting: str) -> Path | None:
+        """Fetch a file into `folder` through the DownloadPanel `panel`; errors are shown
+        beside their field (a folder that cannot be written beside `folder`)."""
+        try:
+            saved = await self.query_one(panel, DownloadPanel).fetch(
+                self.englog, path, params, folder, fallback_name, waiting)
+        except API_ERRORS as exc:
+            self.fail(exc)
+            return None
+        except OSError as exc:
+            self.show_errors({"folder": f"cannot write there: {exc.strerror or exc}"})
+            return None
+        self.notify(f"Saved {saved.name} in {saved.parent}", title="Download done",
+                    timeout=8)
+        return saved
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, Static
 
-from tui.screens.base import API_ERRORS
 from tui.screens.common import period_bounds
 from tui.screens.dialog import DataDialog
 from tui.widgets.download import DownloadPanel
@@ -98,16 +97,7 @@ class ExportScreen(DataDialog):
 
     @work(exclusive=True, group="export")
     async def _export(self, fmt: str, params: dict[str, Any], folder: Path) -> None:
-        panel = self.query_one("#x-download", DownloadPanel)
-        try:
-            saved = await panel.fetch(self.englog, f"/v1/export/{fmt}", params, folder,
-                                      f"englog-export.{fmt}", WAITING[fmt])
-        except API_ERRORS as exc:
-            self.fail(exc)
-            return
-        except OSError as exc:
-            self.show_errors({"folder": f"cannot write there: {exc.strerror or exc}"})
-            return
-        self.query_one("#x-hint", Static).update("Export again with other settings, or esc "
-                                                 "to close.")
-        self.notify(f"Saved {saved.name} in {saved.parent}", title="Export done", timeout=8)
+        if await self.download("#x-download", f"/v1/export/{fmt}", params, folder,
+                               f"englog-export.{fmt}", WAITING[fmt]):
+            self.query_one("#x-hint", Static).update("Export again with other settings, or "
+                                                     "esc to close.")
