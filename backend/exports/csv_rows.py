@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import tzinfo
 from typing import Any
 
 from backend.api.periods import zone
@@ -24,15 +25,16 @@ def guard(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
-def row_cells(row: dict[str, Any], tz: str) -> list[str]:
-    """One entry's cells; times in the user's timezone (RFC 3339 with its offset)."""
-    z = zone(tz)
+def row_cells(row: dict[str, Any], z: tzinfo) -> list[str]:
+    """One entry's cells; times in the user's timezone (RFC 3339 with its offset). Only the
+    free-text cells can start with a formula character: ids, times, numbers and enum
+    values never do."""
     start, end = row["start_time"].astimezone(z), row["end_time"].astimezone(z)
-    cells = [str(row["id"]), start.date().isoformat(), start.isoformat(), end.isoformat(),
-             str(row["duration_minutes"]), row["type"], row["title"], row["description"] or "",
-             row["project_name"] or "", TAG_SEPARATOR.join(row["tags"] or ()),
-             row["value_rating"], row["impact_level"]]
-    return [guard(c) for c in cells]
+    return [str(row["id"]), start.date().isoformat(), start.isoformat(), end.isoformat(),
+            str(row["duration_minutes"]), row["type"], guard(row["title"]),
+            guard(row["description"] or ""), guard(row["project_name"] or ""),
+            guard(TAG_SEPARATOR.join(row["tags"] or ())), row["value_rating"],
+            row["impact_level"]]
 
 
 def to_csv(rows: Iterable[list[str]]) -> bytes:
@@ -47,4 +49,5 @@ def header() -> bytes:
 
 
 def batch(rows: list[dict[str, Any]], tz: str) -> bytes:
-    return to_csv(row_cells(r, tz) for r in rows)
+    z = zone(tz)
+    return to_csv(row_cells(r, z) for r in rows)

@@ -33,7 +33,10 @@ async def entry_batches(user_id: UUID, span: Span, filters: EntryFilters = NO_FI
         keyset = ""
         if after is not None:
             args += list(after)
-            keyset = f"AND (e.start_time, e.id) > (${len(args) - 1}, ${len(args)})"
+            # The plain start_time bound lets the (user_id, start_time) index start the scan
+            # at the previous batch's end; the row comparison alone would be a filter.
+            keyset = (f"AND e.start_time >= ${len(args) - 1} "
+                      f"AND (e.start_time, e.id) > (${len(args) - 1}, ${len(args)})")
         args.append(size)
         sql = f"""SELECT {COLUMNS}, {TAGS_EXPR}
 FROM (SELECT * FROM log_entries e WHERE {cond} {keyset}

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from backend.exports.pdf.fonts import FAMILY, font_files
 
@@ -137,7 +138,8 @@ class ReviewPdf(FPDF):
             self.add_page()
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*(ACCENT if level else INK))
-        self.multi_cell(self.epw, size * 0.5, clean(text))
+        self.multi_cell(self.epw, size * 0.5, clean(text), new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
         self.ln(1.5 if level else 3)
         self.set_text_color(*INK)
         self.set_font(FAMILY, size=BODY_PT)
@@ -146,7 +148,8 @@ class ReviewPdf(FPDF):
                   color: tuple[int, int, int] = INK) -> None:
         self.set_font(FAMILY, style, size)
         self.set_text_color(*color)
-        self.multi_cell(self.epw, size * 0.5, clean(text))
+        self.multi_cell(self.epw, size * 0.5, clean(text), new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
         self.set_text_color(*INK)
         self.set_font(FAMILY, size=BODY_PT)
 
@@ -157,6 +160,8 @@ class ReviewPdf(FPDF):
     def _table_header(self) -> None:
         columns = self._table_columns
         assert columns is not None
+        if not any(c.title for c in columns):
+            return  # a plain list of label/value rows
         self.set_font(FAMILY, "B", SMALL_PT)
         y, x = self.get_y(), self.l_margin
         total = sum(c.width for c in columns)
