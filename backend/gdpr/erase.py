@@ -72,8 +72,9 @@ async def erase_user(conn: Any, user_id: uuid.UUID, *, record_id: uuid.UUID | No
             sql = f"DELETE FROM {t.table} WHERE {t.user_column} = $1"
         await conn.execute_query(sql, [user_id])
     await conn.execute_query("DELETE FROM users WHERE id = $1", [user_id])
-    await emails.enqueue_email(emails.account_deleted_email(user["email"], user["first_name"]),
-                               None, conn)
+    if not user["email"].endswith("@" + ANONYMOUS_DOMAIN):  # nobody reads that address
+        await emails.enqueue_email(
+            emails.account_deleted_email(user["email"], user["first_name"]), None, conn)
     return Forget(user_id, sids)
 
 

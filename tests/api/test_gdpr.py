@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tortoise.transactions import in_transaction
 
+from backend.gdpr.erase import erase_user
 from tests.support.user_data import seed_everything
 from tests.support.users import ApiUser
 
@@ -172,6 +175,19 @@ async def test_anonymize_replaces_the_person_and_keeps_the_work_log(client, db, 
                                                      "password": alice.password})
     assert login.status_code == 401
     assert await _user_rows(db, bob.id) == bob_before
+
+
+async def test_an_anonymized_account_deleted_later_sends_no_email(client, db, orm) -> None:
+    alice = await seed_everything(client, db)  # with a deletion scheduled in 30 days
+    assert (await _anonymize(alice, {"current_password": alice.password})).status_code == 200
+    address = await db.fetchval("SELECT email FROM users WHERE id = $1::uuid", alice.id)
+
+    async with in_transaction() as conn:  # what the scheduled deletion runs
+        assert await erase_user(conn, uuid.UUID(alice.id)) is not None
+
+    assert await db.fetchval("SELECT count(*) FROM users WHERE id = $1::uuid", alice.id) == 0
+    assert await db.fetchval("SELECT count(*) FROM tasks WHERE payload->>'to' = $1",
+                             address) == 0
 
 
 async def test_two_anonymized_accounts_get_different_addresses(client, db) -> None:
