@@ -195,10 +195,10 @@ def _occurrence(c: Any, tz: tzinfo, recurring: set[str]) -> Occurrence:
 def expand(cal: icalendar.Calendar, start: datetime, end: datetime,
            tz: tzinfo) -> list[Occurrence]:
     """Occurrences that start in [start, end), sorted by start; at most MAX_EVENTS."""
-    check_recurrences(cal, end)
-    recurring = _recurring_uids(cal)
     out: list[Occurrence] = []
     try:
+        check_recurrences(cal, end)
+        recurring = _recurring_uids(cal)
         # Series by series (the query's public `series`), so that counting stops at the cap
         # instead of first materialising every occurrence of the window.
         for series in recurring_ical_events.of(cal).series:

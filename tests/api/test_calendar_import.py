@@ -297,3 +297,37 @@ async def test_default_period_is_the_last_90_days(alice: ApiUser):
     start = datetime.fromisoformat(r.json()["period_start"])
     end = datetime.fromisoformat(r.json()["period_end"])
     assert (end - start).days == 90
+
+
+async def test_events_no_entry_can_hold_are_skipped_with_a_reason(alice: ApiUser, db):
+    ics = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//EngLog tests//Edges//EN
+BEGIN:VEVENT
+UID:offsite@example.com
+DTSTART:20261021T080000Z
+DTEND:20261022T090000Z
+SUMMARY:Two-day offsite
+END:VEVENT
+BEGIN:VEVENT
+UID:reminder@example.com
+DTSTART:20261023T090000Z
+SUMMARY:Reminder without a length
+END:VEVENT
+BEGIN:VEVENT
+UID:blank@example.com
+DTSTART:20261024T090000Z
+DURATION:PT45M
+SUMMARY:   
+END:VEVENT
+END:VCALENDAR
+"""
+    r = await post_ics(alice, ics)
+    assert r.status_code == 201, r.text
+    got = {e["uid"]: (e["status"], e["reason"], e["title"], e["duration_minutes"])
+           for e in r.json()["events"]}
+    assert got == {"offsite@example.com": ("skipped", "too_long", "Two-day offsite", 1500),
+                   "reminder@example.com": ("skipped", "no_duration",
+                                            "Reminder without a length", 0),
+                   "blank@example.com": ("created", None, "(untitled event)", 45)}
+    assert await stored(db, alice) == (1, 1)
