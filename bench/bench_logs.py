@@ -47,10 +47,11 @@ async def bench_api(total: int, concurrency: int, workers: int) -> dict:
     server = ApiProcess(env)
     server.start()
     try:
+        creds = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
+                 "password": "benchmark-pass-1"}
         async with httpx.AsyncClient() as client:
-            r = await client.post(server.url + "/v1/auth/register", json={
-                "email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
-                "password": "benchmark-pass-1"})
+            (await client.post(server.url + "/v1/auth/register", json=creds)).raise_for_status()
+            r = await client.post(server.url + "/v1/auth/login", json=creds)
         r.raise_for_status()
         headers = {"Authorization": "Bearer " + r.json()["access_token"]}
         host = f"127.0.0.1:{server.port}"

@@ -9,20 +9,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backend.analytics.periods import MAX_SPAN_DAYS
 from backend.api.errors import field_error
+from backend.api.timebounds import MAX_DATE, MIN_DATE, RANGE_TEXT, BoundedDate
 
 DEFAULT_DAYS = 30
-MIN_DATE = date(1970, 1, 1)
-MAX_DATE = date(9998, 12, 31)
 
 
 class DateRangeQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start_date: date | None = Field(
+    start_date: BoundedDate | None = Field(
         None, description="First day (YYYY-MM-DD, your timezone). Default: 29 days before "
         "end_date."
     )
-    end_date: date | None = Field(
+    end_date: BoundedDate | None = Field(
         None, description="Last day, inclusive (YYYY-MM-DD, your timezone). Default: today."
     )
 
@@ -36,7 +35,7 @@ class DateRangeQuery(BaseModel):
         start = self.start_date or end - span
         for name, d in (("start_date", start), ("end_date", end)):
             if not MIN_DATE <= d <= MAX_DATE:
-                raise field_error(name, f"must be between {MIN_DATE} and {MAX_DATE}")
+                raise field_error(name, RANGE_TEXT)
         if end < start:
             raise field_error("end_date", "must be on or after start_date")
         if (end - start).days + 1 > MAX_SPAN_DAYS:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backend.api.errors import field_error
+from backend.api.timebounds import MIN_DATE
 
 SPRINT_DAYS = 14
-EARLIEST = date(1970, 1, 1)
+EARLIEST = MIN_DATE
 
 # (min, max) days a given period may span: lenient enough for short sprints, holidays and
 # "the month so far", strict enough that "annual" over three days is caught as a mistake.

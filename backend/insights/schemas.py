@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from backend.api.pagination import PageQuery
+from backend.api.timebounds import BoundedDate
 from backend.db.models import ReportType
 from backend.logs.schemas import no_nul
 
@@ -32,9 +33,9 @@ class GenerateBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     report_type: ReportType
-    period_start: date | None = Field(
+    period_start: BoundedDate | None = Field(
         None, description="YYYY-MM-DD in your timezone; give both dates or neither.")
-    period_end: date | None = Field(None, description="YYYY-MM-DD, inclusive.")
+    period_end: BoundedDate | None = Field(None, description="YYYY-MM-DD, inclusive.")
     include_projects: list[ProjectRefText] = Field(
         default_factory=list, max_length=MAX_INCLUDE_PROJECTS,
         description="Your project ids or names the narrative should concentrate on.")

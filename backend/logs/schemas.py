@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 from backend.api.pagination import PageQuery
+from backend.api.timebounds import BoundedDate, BoundedDatetime
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
 from backend.tags.names import normalize_tag, normalize_tags
 
@@ -68,8 +68,8 @@ class EntryCreate(BaseModel):
     activity_type: ActivityType
     project_id: uuid.UUID | None = None
     tags: TagList = Field(default_factory=list)
-    start_time: AwareDatetime
-    end_time: AwareDatetime
+    start_time: BoundedDatetime
+    end_time: BoundedDatetime
     value_rating: ValueRating = ValueRating.medium
     impact_level: ImpactLevel = ImpactLevel.personal
 
@@ -89,8 +89,8 @@ class EntryPatch(BaseModel):
     activity_type: ActivityType = None  # type: ignore[assignment]
     project_id: uuid.UUID | None = None
     tags: TagList = None  # type: ignore[assignment]
-    start_time: AwareDatetime = None  # type: ignore[assignment]
-    end_time: AwareDatetime = None  # type: ignore[assignment]
+    start_time: BoundedDatetime = None  # type: ignore[assignment]
+    end_time: BoundedDatetime = None  # type: ignore[assignment]
     value_rating: ValueRating = None  # type: ignore[assignment]
     impact_level: ImpactLevel = None  # type: ignore[assignment]
 
@@ -142,8 +142,9 @@ SortKey = Literal[
 
 
 class EntryQuery(PageQuery):
-    start_date: date | None = Field(None, description="YYYY-MM-DD, in your timezone.")
-    end_date: date | None = Field(None, description="YYYY-MM-DD, in your timezone, inclusive.")
+    start_date: BoundedDate | None = Field(None, description="YYYY-MM-DD, in your timezone.")
+    end_date: BoundedDate | None = Field(
+        None, description="YYYY-MM-DD, in your timezone, inclusive.")
     project_id: uuid.UUID | None = None
     type: list[ActivityType] | None = Field(None, description="Activity types (any of).")
     tags: list[str] | None = Field(

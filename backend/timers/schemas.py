@@ -8,7 +8,6 @@ from typing import Annotated
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from backend.api.timebounds import BoundedDatetime
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
 from backend.logs.schemas import Description, TagList, Title, check_tags, no_nul
 
@@ -57,7 +57,7 @@ class TimerPatch(BaseModel):
 
 
 class TimerStop(TimerPatch):
-    end_time: AwareDatetime = Field(None, description="Defaults to now.")  # type: ignore[assignment]
+    end_time: BoundedDatetime = Field(None, description="Defaults to now.")  # type: ignore[assignment]
 
 
 class Backfill(BaseModel):
@@ -71,7 +71,7 @@ class Backfill(BaseModel):
     tags: TagList = Field(default_factory=list)
     value_rating: ValueRating = ValueRating.medium
     impact_level: ImpactLevel = ImpactLevel.personal
-    end_time: AwareDatetime | None = Field(None, description="When it ended; defaults to now.")
+    end_time: BoundedDatetime | None = Field(None, description="When it ended; defaults to now.")
 
     _tags = field_validator("tags")(check_tags)
 

@@ -64,6 +64,15 @@ class ApiProcess:
         self.proc = None
 
 
+LOOSE_LIMITS = {
+    "ENGLOG_RATE_LIMIT_READ": "1000000/minute",
+    "ENGLOG_RATE_LIMIT_WRITE": "1000000/minute",
+    "ENGLOG_RATE_LIMIT_ANONYMOUS": "1000000/minute",
+    "ENGLOG_RATE_LIMIT_REGISTER": "1000000/minute",
+    "ENGLOG_LOGIN_IP_MAX_FAILURES": "1000000",
+}
+
+
 def test_env(database_url: str, redis_prefix: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -72,6 +81,10 @@ def test_env(database_url: str, redis_prefix: str, **extra: str) -> dict[str, st
         ENGLOG_JWT_SECRET="test-secret-for-hs256-at-least-32-bytes-" + redis_prefix,
         ENGLOG_SCHEDULER_ENABLED="false",
         PYTHONUNBUFFERED="1",
+        # The suite registers hundreds of users and posts thousands of requests from
+        # 127.0.0.1; tests of the limits themselves start an API with tight ones
+        # (tests/api/test_rate_limits.py, test_login_throttle.py).
+        **LOOSE_LIMITS,
     )
     env.update(extra)
     return env

@@ -46,7 +46,9 @@ async def register(client: httpx.AsyncClient, timezone: str = "UTC", **profile: 
         "email": email, "password": password, "first_name": "Test", "last_name": "User",
         "timezone": timezone, **profile,
     })
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text
+    r = await client.post("/v1/auth/login", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
     body = r.json()
     return ApiUser(client=client, email=email, password=password, id=body["user"]["id"],
                    access_token=body["access_token"], refresh_token=body["refresh_token"])

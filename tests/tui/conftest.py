@@ -110,7 +110,9 @@ def seeded(api_url: str) -> dict[str, Any]:
         r = c.post("/v1/auth/register", json={
             "email": email, "password": SEED_PASSWORD, "first_name": "Ada",
             "last_name": "Lovelace", "timezone": "UTC"})
-        assert r.status_code == 201, r.text
+        assert r.status_code == 202, r.text
+        r = c.post("/v1/auth/login", json={"email": email, "password": SEED_PASSWORD})
+        assert r.status_code == 200, r.text
         h = {"Authorization": f"Bearer {r.json()['access_token']}"}
         projects = {}
         for name, desc in (("auth-modernization", "Move auth to rotating tokens"),
