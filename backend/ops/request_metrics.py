@@ -3,16 +3,24 @@ request its own time series) and status."""
 
 from __future__ import annotations
 
+import re
 import time
+from functools import lru_cache
 
 from sanic import HTTPResponse, Request, Sanic
 
 from backend.ops.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 
+@lru_cache(maxsize=512)
+def _template(path: str) -> str:
+    # "v1/logs/<raw_id:str>" -> "/v1/logs/<raw_id>"
+    return "/" + re.sub(r"<(\w+):[^>]*>", r"<\1>", path.lstrip("/"))
+
+
 def route_label(request: Request) -> str:
     route = request.route
-    return "/" + route.path.lstrip("/") if route is not None else "unmatched"
+    return _template(route.path) if route is not None else "unmatched"
 
 
 def install(app: Sanic) -> None:

@@ -64,6 +64,7 @@ class ApiProcess:
         self.proc = None
 
 
+METRICS_TOKEN = "test-metrics-token"
 LOOSE_LIMITS = {
     "ENGLOG_RATE_LIMIT_READ": "1000000/minute",
     "ENGLOG_RATE_LIMIT_WRITE": "1000000/minute",
@@ -85,6 +86,7 @@ def test_env(database_url: str, redis_prefix: str, **extra: str) -> dict[str, st
         # 127.0.0.1; tests of the limits themselves start an API with tight ones
         # (tests/api/test_rate_limits.py, test_login_throttle.py).
         **LOOSE_LIMITS,
+        ENGLOG_METRICS_TOKEN=METRICS_TOKEN,
     )
     env.update(extra)
     return env
