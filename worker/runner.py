@@ -28,12 +28,20 @@ RPC_TIMEOUT_S = 30.0
 
 def make_channel(s: WorkerSettings) -> grpc.aio.Channel:
     if not s.tls_configured:
-        raise SystemExit("englog-worker needs ENGLOG_WORKER_CA_CERT, ENGLOG_WORKER_CLIENT_CERT "
-                         "and ENGLOG_WORKER_CLIENT_KEY: the API accepts mutual TLS only")
+        raise SystemExit("englog-worker: cannot start: it needs ENGLOG_WORKER_CA_CERT, "
+                         "ENGLOG_WORKER_CLIENT_CERT and ENGLOG_WORKER_CLIENT_KEY: the API "
+                         "accepts mutual TLS only")
+    pem = {}
+    for var, path in (("CA_CERT", s.ca_cert), ("CLIENT_KEY", s.client_key),
+                      ("CLIENT_CERT", s.client_cert)):
+        try:
+            pem[var] = Path(path).read_bytes()
+        except OSError as exc:
+            raise SystemExit(f"englog-worker: cannot start: ENGLOG_WORKER_{var}={path} cannot "
+                             f"be read ({exc.strerror}): check the path and permissions") from None
     creds = grpc.ssl_channel_credentials(
-        root_certificates=Path(s.ca_cert).read_bytes(),
-        private_key=Path(s.client_key).read_bytes(),
-        certificate_chain=Path(s.client_cert).read_bytes(),
+        root_certificates=pem["CA_CERT"], private_key=pem["CLIENT_KEY"],
+        certificate_chain=pem["CLIENT_CERT"],
     )
     options = [
         # Idle long polls cross NATs and proxies; keepalives stop them being silently dropped.
