@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Sanic's loggers have their own handlers; propagating to ours printed every line twice.
     logging.getLogger("sanic").propagate = False
+    # While PostgreSQL is away, asyncpg retries its pool floor every second and logs a full
+    # traceback each time; one line says the same.
+    logging.getLogger("asyncpg.pool").addFilter(_one_line)
 
     try:
         settings = get_settings()
@@ -66,6 +69,14 @@ def main(argv: list[str] | None = None) -> None:
         Sanic.serve_single(primary=app)
     else:
         Sanic.serve(primary=app, app_loader=loader)
+
+
+def _one_line(record: logging.LogRecord) -> bool:
+    if record.exc_info and record.exc_info[1] is not None:
+        record.msg = f"{record.getMessage()}: {record.exc_info[1]!r}"
+        record.args = ()
+        record.exc_info = None
+    return True
 
 
 def _die(message: str) -> NoReturn:

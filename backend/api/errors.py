@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sanic import HTTPResponse, Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import json as json_response
+from tortoise import connections
 from tortoise.exceptions import DBConnectionError
 
 # PostgreSQL unreachable or the connection lost mid-request (restart, failover, network cut).
@@ -147,6 +148,11 @@ def install_error_handlers(app: Sanic) -> None:
     @app.exception(*DB_UNAVAILABLE)
     async def _db_unavailable(request: Request, exc: Exception) -> HTTPResponse:
         log.warning("database unavailable on %s %s: %r", request.method, request.path, exc)
+        # The pool's other connections most likely died too: replace them all on their next
+        # use, so the API recovers on the first request after PostgreSQL is back.
+        pool = getattr(connections.get("default"), "_pool", None)
+        if pool is not None:
+            await pool.expire_connections()
         return problem(503, "Service Unavailable",
                        "The database could not be reached, so the request may not have been "
                        "applied. Retry it shortly (new entries with the same Idempotency-Key).",

@@ -53,6 +53,13 @@ class ApiProcess:
         )
         wait_http(self.url + "/live", proc=self.proc)
 
+    def kill(self) -> None:
+        """SIGKILL: no graceful shutdown, requests in flight are cut off."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.proc = None
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
