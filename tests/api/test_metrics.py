@@ -55,3 +55,18 @@ async def test_pool_redis_and_queue_figures_are_there(alice: ApiUser, metrics_te
     # alice's welcome email waits in the queue (no worker runs in this API's tests).
     assert sample(text, "englog_queue_tasks", task_type="send_email", state="queued") >= 1
     assert re.search(r"^# TYPE englog_http_request_duration_seconds histogram$", text, re.M)
+
+
+async def test_the_grafana_dashboard_only_uses_metrics_the_api_exports(metrics_text) -> None:
+    import json
+
+    from tests.support.servers import ROOT
+
+    dash = json.loads((ROOT / "deploy/grafana/englog-dashboard.json").read_text())
+    exprs = [t["expr"] for p in dash["panels"] for t in p["targets"]]
+    used = {re.sub(r"_(bucket|count|sum)$", "", m) for e in exprs
+            for m in re.findall(r"\benglog_\w+", e)}
+    text = await metrics_text()
+    exported = set(re.findall(r"^# TYPE (\w+) ", text, re.M))
+    exported |= {n + "_total" for n in exported}  # counters are exposed with _total samples
+    assert used and used <= exported, used - exported
