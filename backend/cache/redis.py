@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from backend.ops.metrics import REDIS_ERRORS
@@ -34,6 +36,9 @@ class Cache:
         self.client = Redis.from_url(
             url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s,
             health_check_interval=30,
+            # No retries: redis-py's default (3, with backoff) turned one timeout into a
+            # second or more. A failed call degrades at once; the back-off window retries.
+            retry=Retry(NoBackoff(), 0),
         )
         self._down_until = 0.0
         # Users whose data-version bump failed while Redis was unreachable. Bumped as soon as

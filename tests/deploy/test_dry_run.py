@@ -39,4 +39,7 @@ def test_dry_run_builds_and_runs_the_api_and_a_worker(tmp_path, database_url) ->
     built = tmp_path / "out"
     assert (built / "api/venv/bin/englog-api").exists()
     assert (built / "worker/root/app/backend").is_dir()
-    assert "englog-worker" in (built / "worker/venv/bin/englog-worker").read_text()
+    shebang = (built / "worker/venv/bin/englog-worker").read_text().splitlines()[0]
+    assert shebang.startswith(f"#!{built / 'worker/venv/bin/python'}")
+    assert f"starting englog-api from {built / 'api/venv/bin'}" in proc.stdout
+    assert f"starting englog-worker from {built / 'worker/venv/bin'}" in proc.stdout

@@ -107,3 +107,6 @@ def test_the_limiter_shares_the_cache_connection_pool_and_its_timeouts() -> None
     assert limiter.storage.bridge.storage.connection_pool is pool
     assert pool.connection_kwargs["socket_timeout"] == 0.2
     assert pool.connection_kwargs["socket_connect_timeout"] == 0.2
+    # ...and never retried inside redis-py (its default, 3 retries with backoff, multiplied
+    # the timeout).
+    assert pool.connection_kwargs["retry"].get_retries() == 0
