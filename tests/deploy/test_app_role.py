@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import subprocess
 import sys
-import time
 
 import asyncpg
 import httpx
 import pytest
-import redis
 
-from tests.support.servers import ROOT, ApiProcess, free_port
+from tests.support.redis_server import PrivateRedis
+from tests.support.servers import ROOT, ApiProcess
 from tests.support.servers import test_env as api_env_for
 from tests.support.users import register
 
@@ -38,21 +36,10 @@ def app_role():
 
 @pytest.fixture
 def redis_with_password(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind",
-                             "127.0.0.1", "--requirepass", "redis-secret-pw", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port, password="redis-secret-pw")
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield port, client
-    proc.terminate()
-    proc.wait(5)
+    server = PrivateRedis(tmp_path, password="redis-secret-pw")
+    server.start()
+    yield server.port, server.client
+    server.stop()
 
 
 async def test_api_runs_as_a_non_superuser_role_with_a_redis_password(
