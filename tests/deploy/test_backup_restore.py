@@ -10,7 +10,7 @@ import sys
 import asyncpg
 import httpx
 
-from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
+from backend.db.setup import drop_database
 from tests.support.servers import ROOT, ApiProcess
 from tests.support.users import register
 
@@ -43,8 +43,12 @@ async def test_backup_drop_restore_gives_back_the_same_rows_and_login(api_env, t
     env = {**api_env, "ENGLOG_DATABASE_URL": url,
            "ENGLOG_REDIS_PREFIX": api_env["ENGLOG_REDIS_PREFIX"] + "backup:"}
     await drop_database(url)
-    await create_database_if_missing(url)
-    await apply_migrations(url)
+    # Migrated by englog-api in its own process: Tortoise's state is process-global, and
+    # migrating here would close the ORM other tests in this process rely on.
+    migrate = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "backend.main", "--migrate-only"], env=env,
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert migrate.returncode == 0, migrate.stderr
     server = ApiProcess(env, log_path=tmp_path / "api.log")
     server.start()
     try:

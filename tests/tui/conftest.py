@@ -25,7 +25,7 @@ SIZE = (130, 40)
 # Seeded data lives in a fixed past week and the app's clock is frozen inside it, so the
 # snapshots do not depend on the day the tests run.
 FROZEN = datetime(2025, 3, 13, 16, 0, tzinfo=UTC)
-SEED_PASSWORD = "correct horse battery staple"
+SEED_PASSWORD = "analytical engine notes 1843"
 
 
 def make_app(root: Path, server_url: str, session: dict[str, Any] | None = None,
