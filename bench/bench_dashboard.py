@@ -66,7 +66,7 @@ async def load(user_id: uuid.UUID, n: int, today: date) -> None:
         rows = make_rows(user_id, projects, n, today)
         await conn.copy_records_to_table(
             "log_entries", records=rows,
-            columns=["id", "user_id", "project_id", "title", "activity_type", "start_time",
+            columns=["id", "user_id", "project_id", "title", "type", "start_time",
                      "end_time", "value_rating", "impact_level"])
         # Tag a third of the entries, as real users do, so group_by=tag has work to do.
         tags = [r["id"] for r in await conn.fetch(

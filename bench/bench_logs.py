@@ -37,7 +37,7 @@ def entry_body(i: int) -> dict:
     return {
         "title": f"Benchmark entry {i}",
         "description": "Measured by bench/bench_logs.py",
-        "activity_type": "code",
+        "type": "code",
         "start_time": start.isoformat(),
         "end_time": (start + timedelta(minutes=25)).isoformat(),
         "value_rating": "high",
@@ -79,12 +79,12 @@ async def bench_raw(total: int, concurrency: int) -> dict:
     user_id = await pool.fetchval(
         "INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id",
         f"raw-{uuid.uuid4().hex[:8]}@example.com")
-    sql = ("INSERT INTO log_entries (user_id, title, description, activity_type, start_time, "
+    sql = ("INSERT INTO log_entries (user_id, title, description, type, start_time, "
            "end_time, value_rating, impact_level) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id")
     rows = []
     for i in range(total):
         b = entry_body(i)
-        rows.append((user_id, b["title"], b["description"], b["activity_type"],
+        rows.append((user_id, b["title"], b["description"], b["type"],
                      datetime.fromisoformat(b["start_time"]), datetime.fromisoformat(b["end_time"]),
                      b["value_rating"], b["impact_level"]))
     latencies: list[float] = []

@@ -27,7 +27,7 @@ from tests.support.users import register
 PG = os.environ.get("ENGLOG_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("ENGLOG_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 DB_URL = f"{PG}/englog_bench_redis_faults"
-ENTRY = {"title": "Bench", "activity_type": "code",
+ENTRY = {"title": "Bench", "type": "code",
          "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:00:00+00:00"}
 
 

@@ -61,7 +61,7 @@ async def main() -> None:
             for day, kind, minutes, title, value, impact in WEEK:
                 start = MONDAY + timedelta(days=day)
                 r = await user.post("/v1/logs", json={
-                    "title": title, "activity_type": kind, "value_rating": value,
+                    "title": title, "type": kind, "value_rating": value,
                     "impact_level": impact, "start_time": start.isoformat(),
                     "end_time": (start + timedelta(minutes=minutes)).isoformat()})
                 r.raise_for_status()

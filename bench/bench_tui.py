@@ -53,7 +53,7 @@ def seed(url: str, n: int) -> dict:
             entries = []
             for i in range(chunk, min(n, chunk + 500)):
                 start = BASE + timedelta(minutes=45 * i)
-                entries.append({"title": f"Entry {i}", "activity_type": "code",
+                entries.append({"title": f"Entry {i}", "type": "code",
                                 "start_time": start.isoformat(),
                                 "end_time": (start + timedelta(minutes=30)).isoformat(),
                                 "tags": ["bench"]})

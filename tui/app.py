@@ -104,7 +104,9 @@ class EngLogApp(App):
     # -- status / errors ---------------------------------------------------------------------
     def _update_status(self) -> None:
         user = self.tokens.user or {}
-        who = " ".join(filter(None, [user.get("first_name"), user.get("last_name")]))
+        # Names are optional at registration: an account without one is shown by its email.
+        who = " ".join(filter(None, [user.get("first_name"), user.get("last_name")])) \
+            or user.get("email")
         offline = self.api.online is False
         # The URL itself lives in Settings; here only who and whether we are connected.
         parts = [who or "not logged in",

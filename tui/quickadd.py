@@ -43,7 +43,7 @@ _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm)?$", re.I)
 @dataclass
 class QuickEntry:
     title: str = ""
-    activity_type: str | None = None
+    type: str | None = None
     minutes: int | None = None
     project: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -60,7 +60,7 @@ class QuickEntry:
     def body(self, project_id: str | None = None) -> dict[str, Any]:
         assert self.ok and self.start_time and self.end_time
         out: dict[str, Any] = {
-            "title": self.title, "activity_type": self.activity_type,
+            "title": self.title, "type": self.type,
             "start_time": self.start_time.isoformat(), "end_time": self.end_time.isoformat(),
             "tags": list(self.tags),
         }
@@ -119,8 +119,8 @@ def parse(line: str, now: datetime, default_type: str | None = None) -> QuickEnt
         low = word.lower()
         if q.minutes is None and (mins := parse_duration(low)) is not None:
             q.minutes = mins
-        elif q.activity_type is None and (low in ACTIVITY_TYPES or low in TYPE_ALIASES):
-            q.activity_type = TYPE_ALIASES.get(low, low)
+        elif q.type is None and (low in ACTIVITY_TYPES or low in TYPE_ALIASES):
+            q.type = TYPE_ALIASES.get(low, low)
         elif word.startswith("@") and len(word) > 1:
             q.project = word[1:]
         elif word.startswith("#") and len(word) > 1:
@@ -151,15 +151,15 @@ def parse(line: str, now: datetime, default_type: str | None = None) -> QuickEnt
             title_words.append(word)
 
     q.title = " ".join([*quoted, *title_words]).strip()
-    if q.activity_type is None:
-        q.activity_type = default_type
+    if q.type is None:
+        q.type = default_type
     if q.minutes is None:
         q.errors.insert(0, "add a duration like 45m, 2h or 1h30")
     elif not 0 < q.minutes <= MAX_MINUTES:
         q.errors.insert(0, "the duration must be between 1 minute and 24 hours")
     if not q.title:
         q.errors.append("add a title (quoted or bare words)")
-    if q.activity_type is None:
+    if q.type is None:
         q.errors.append(f"add a type: {' '.join(ACTIVITY_TYPES)}")
     if q.minutes and q.minutes <= MAX_MINUTES:
         day = now + timedelta(days=day_offset)

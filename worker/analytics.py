@@ -15,7 +15,7 @@ def process_analytics(req: pb.ProcessAnalyticsRequest) -> pb.ProcessAnalyticsRes
     by_project: Counter[str] = Counter()
     by_day: Counter[str] = Counter()
     for e in req.entries:
-        by_type[e.activity_type or "other"] += e.duration_minutes
+        by_type[e.type or "other"] += e.duration_minutes
         by_project[e.project or "No project"] += e.duration_minutes
         try:
             by_day[datetime.fromisoformat(e.start_time).date().isoformat()] += e.duration_minutes

@@ -1,27 +1,35 @@
-"""The 9 productivity metrics. These are the product's definitions.
+"""The 9 productivity metrics, named and (where the spec has code for them) defined as in
+the product spec's ProductivityMetrics / AnalyticsEngine. docs/SPEC_DIFFERENCES.md lists
+where and why ours differ.
 
 All minutes are entry durations (duration_minutes) of entries whose start_time lies in the
 period; days and hours are read in the user's timezone, by entry start. "total" is the
-total minutes of the period. For an empty period every metric is 0, except peak_hour and
-most_productive_day, which are null. Rounding is half-up.
+total minutes of the period. For an empty period every metric is 0, except
+peak_productivity_hour and most_productive_day, which are null. Rounding is half-up.
+Percentages are 0..100.
 
 1. average_daily_hours: total hours / active days (local days with at least one entry);
-   0 if there are none. 2 decimals.
-2. peak_hour: hour of day 0-23 with the most minutes; ties go to the earliest hour;
-   null if there are no entries.
+   0 if there are none. 2 decimals. (spec: calculateAverageDailyHours)
+2. peak_productivity_hour: hour of day 0-23 with the most minutes; ties go to the earliest
+   hour; null if there are no entries. (spec: findPeakProductivityHour)
 3. most_productive_day: weekday name (Monday..Sunday) with the most minutes; ties go to
-   the earliest day of the week (Monday first); null if there are no entries.
-4. efficiency_score: 100 x (1.0 high + 0.6 medium + 0.2 low value minutes) / total.
-   1 decimal.
-5. focus_time_pct: 100 x minutes of entries of type code, debug, docs, planning or
-   learning that last at least 60 minutes / total. 1 decimal.
+   the earliest day of the week (Monday first); null if there are no entries. (ours: the
+   spec names it without code)
+4. activity_efficiency_score: 100 x minutes of code, debug and docs entries / total.
+   1 decimal. (spec: calculateEfficiencyScore)
+5. focus_time_percentage: 100 x minutes of entries of type code, debug, docs, planning or
+   learning that last at least 60 minutes / total. 1 decimal. (ours: no spec code)
 6. collaboration_ratio: (meeting + mentoring + review minutes) / total, 0..1. 3 decimals.
-7. high_value_pct: 100 x high-value minutes / total. 1 decimal.
-8. company_product_impact_ratio: (company + product impact minutes) / total, 0..1.
-   3 decimals.
+   (ours: no spec code)
+7. high_value_percentage: 100 x high-value minutes / total. 1 decimal.
+   (spec: calculateHighValuePercentage)
+8. company_impact_ratio: 100 x (company + product impact minutes) / total, a percentage
+   as in the spec. 1 decimal. (spec: calculateCompanyImpactRatio)
 9. value_impact_score: 100 x sum(minutes x v x i) / (total x 12), with value weights
    low 1, medium 2, high 3 and impact weights personal 1, team 2, product 3, company 4
-   (12 = the highest v x i, so the score is 0..100). 1 decimal.
+   (12 = the highest v x i, so the score is 0..100). 1 decimal. The spec's weights, but
+   weighted by minutes where the spec averages per entry: like every other metric here it
+   measures time, and splitting one activity into many short entries cannot move it.
 
 The SQL in queries.py produces the sums; this module only divides and rounds, so the
 report engineer and the API share one implementation.
@@ -32,13 +40,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+EFFICIENT_TYPES = ("code", "debug", "docs")
 FOCUS_TYPES = ("code", "debug", "docs", "planning", "learning")
 FOCUS_MIN_MINUTES = 60
 COLLAB_TYPES = ("meeting", "mentoring", "review")
 VALUE_WEIGHTS = {"low": 1, "medium": 2, "high": 3}
 IMPACT_WEIGHTS = {"personal": 1, "team": 2, "product": 3, "company": 4}
-# Efficiency weights in tenths, so the arithmetic stays exact.
-EFFICIENCY_TENTHS = {"high": 10, "medium": 6, "low": 2}
 MAX_VALUE_IMPACT = 12
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -77,18 +84,16 @@ def compute_metrics(
 ) -> dict[str, Any]:
     """The 9 metrics from aggregates (by_isodow: 1 = Monday .. 7 = Sunday)."""
     t = total_minutes
-    efficiency_tenths = sum(EFFICIENCY_TENTHS[v] * by_value.get(v, 0) for v in EFFICIENCY_TENTHS)
     dow = _argmax(by_isodow)
     return {
         "average_daily_hours": ratio(t, active_days * 60, 2),
-        "peak_hour": _argmax(by_hour),
+        "peak_productivity_hour": _argmax(by_hour),
         "most_productive_day": WEEKDAYS[dow - 1] if dow else None,
-        "efficiency_score": ratio(efficiency_tenths, t, 1, 10),
-        "focus_time_pct": pct(focus_minutes, t),
+        "activity_efficiency_score": pct(sum(by_type.get(k, 0) for k in EFFICIENT_TYPES), t),
+        "focus_time_percentage": pct(focus_minutes, t),
         "collaboration_ratio": ratio(sum(by_type.get(k, 0) for k in COLLAB_TYPES), t, 3),
-        "high_value_pct": pct(by_value.get("high", 0), t),
-        "company_product_impact_ratio": ratio(
-            by_impact.get("company", 0) + by_impact.get("product", 0), t, 3
-        ),
+        "high_value_percentage": pct(by_value.get("high", 0), t),
+        "company_impact_ratio": pct(by_impact.get("company", 0) + by_impact.get("product", 0),
+                                    t),
         "value_impact_score": ratio(value_impact_sum, t * MAX_VALUE_IMPACT, 1, 100),
     }

@@ -7,28 +7,18 @@ Date filters are read in the user's timezone with the end date inclusive, so
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from backend.api.periods import day_start, zone
 
 MAX_SPAN_DAYS = 3660
 
-
-def zone(tz: str) -> ZoneInfo:
-    """The ZoneInfo for an IANA name; ValueError (not a KeyError subclass) when unknown."""
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown timezone {tz!r}") from exc
-
-
-def day_start(d: date, tz: str) -> datetime:
-    """The UTC instant at which local date `d` begins."""
-    return datetime.combine(d, time(0), zone(tz)).astimezone(UTC)
+__all__ = ["MAX_SPAN_DAYS", "day_start", "local_dates", "local_range", "local_today",
+           "week_start", "zone"]
 
 
 def local_range(start_date: date, end_date: date, tz: str) -> tuple[datetime, datetime]:
-    """[start, end) UTC instants covering start_date..end_date (inclusive) in `tz`."""
-    if end_date < start_date:
-        raise ValueError("end_date is before start_date")
+    """[start, end) UTC instants covering start_date..end_date (inclusive) in `tz`; callers
+    pass ordered dates (request periods are checked by backend.api.periods)."""
     return day_start(start_date, tz), day_start(end_date + timedelta(days=1), tz)
 
 

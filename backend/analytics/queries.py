@@ -61,7 +61,7 @@ PROJECTS_FILTER = ("(${n}::text[] IS NULL OR le.project_id IN "
 # date_part, not extract: extract returns numeric since PostgreSQL 14, and is much slower.
 _SUMMARY_SQL = f"""
 WITH f AS MATERIALIZED (
-    SELECT le.activity_type, le.value_rating, le.impact_level, le.project_id,
+    SELECT le.type, le.value_rating, le.impact_level, le.project_id,
            le.duration_minutes AS m,
            date_part('hour', le.start_time AT TIME ZONE $4)::int AS hour,
            date_part('isodow', le.start_time AT TIME ZONE $4)::int AS dow,
@@ -74,11 +74,11 @@ SELECT
     count(*)::int AS entries,
     COALESCE(sum(m), 0)::bigint AS minutes,
     count(DISTINCT day)::int AS active_days,
-    COALESCE(sum(m) FILTER (WHERE activity_type IN ({_sql_list(FOCUS_TYPES)})
+    COALESCE(sum(m) FILTER (WHERE type IN ({_sql_list(FOCUS_TYPES)})
                             AND m >= {FOCUS_MIN_MINUTES}), 0)::bigint AS focus,
     COALESCE(sum(m * {_weight_case("value_rating", VALUE_WEIGHTS)}
                    * {_weight_case("impact_level", IMPACT_WEIGHTS)}), 0)::bigint AS vi,
-    {", ".join(_sums("activity_type", TYPES, "type")
+    {", ".join(_sums("type", TYPES, "type")
                + _sums("value_rating", VALUES, "value")
                + _sums("impact_level", IMPACTS, "impact")
                + _sums("hour", range(24), "hour")
@@ -155,7 +155,7 @@ async def period_summary(user_id: UUID, start: datetime, end: datetime, tz: str,
 _LOCAL = "(le.start_time AT TIME ZONE $4)"
 _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     # group_by: (key expression, label expression, extra joins)
-    "type": ("le.activity_type", "le.activity_type", ""),
+    "type": ("le.type", "le.type", ""),
     "value": ("le.value_rating", "le.value_rating", ""),
     "impact": ("le.impact_level", "le.impact_level", ""),
     "project": ("le.project_id::text", "p.name",
@@ -253,7 +253,7 @@ WITH weeks AS (
     SELECT generate_series($5::date, $6::date, interval '7 days')::date AS week_start
 ), agg AS (
     SELECT date_trunc('week', le.start_time AT TIME ZONE $4)::date AS week_start,
-           le.activity_type, count(*)::int AS entries,
+           le.type, count(*)::int AS entries,
            sum(le.duration_minutes)::bigint AS minutes,
            COALESCE(sum(le.duration_minutes) FILTER (WHERE le.value_rating = 'high'), 0)
                ::bigint AS high
@@ -261,7 +261,7 @@ WITH weeks AS (
     WHERE le.user_id = $1 AND le.start_time >= $2 AND le.start_time < $3
     GROUP BY 1, 2
 )
-SELECT w.week_start, a.activity_type, a.entries, a.minutes, a.high
+SELECT w.week_start, a.type, a.entries, a.minutes, a.high
 FROM weeks w LEFT JOIN agg a USING (week_start)
 ORDER BY w.week_start
 """
@@ -282,28 +282,29 @@ async def weekly_trends(user_id: UUID, weeks: int, tz: str, today: date) -> list
     for r in rows:
         wk = r["week_start"]
         b = buckets.setdefault(wk, {"week_start": wk.isoformat(), "minutes": 0, "entries": 0,
-                                    "high_value_pct": 0.0, "by_type": dict.fromkeys(TYPES, 0)})
-        if r["activity_type"] is not None:
+                                    "high_value_percentage": 0.0,
+                                    "by_type": dict.fromkeys(TYPES, 0)})
+        if r["type"] is not None:
             b["minutes"] += int(r["minutes"])
             b["entries"] += r["entries"]
-            b["by_type"][r["activity_type"]] = int(r["minutes"])
+            b["by_type"][r["type"]] = int(r["minutes"])
             high[wk] = high.get(wk, 0) + int(r["high"])
     for wk, b in buckets.items():
-        b["high_value_pct"] = pct(high.get(wk, 0), b["minutes"])
+        b["high_value_percentage"] = pct(high.get(wk, 0), b["minutes"])
     return [buckets[k] for k in sorted(buckets)]
 
 
 # --- today and this week (the terminal UI's home screen) --------------------------------
 
 _TODAY_WEEK_SQL = """
-SELECT activity_type,
+SELECT type,
        count(*)::int AS entries, sum(duration_minutes)::bigint AS minutes,
        count(*) FILTER (WHERE start_time >= $4 AND start_time < $5)::int AS today_entries,
        COALESCE(sum(duration_minutes) FILTER (WHERE start_time >= $4 AND start_time < $5), 0)
            ::bigint AS today_minutes
 FROM log_entries
 WHERE user_id = $1 AND start_time >= $2 AND start_time < $3
-GROUP BY activity_type
+GROUP BY type
 """
 
 
@@ -315,7 +316,7 @@ async def today_and_week(user_id: UUID, tz: str, today: date) -> dict[str, Any]:
     rows = await _fetch(_TODAY_WEEK_SQL, [user_id, w_start, w_end, t_start, t_end])
     by_type = dict.fromkeys(TYPES, 0)
     for r in rows:
-        by_type[r["activity_type"]] = int(r["minutes"])
+        by_type[r["type"]] = int(r["minutes"])
     return {
         "today": {"date": today.isoformat(),
                   "minutes": sum(int(r["today_minutes"]) for r in rows),

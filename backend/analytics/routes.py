@@ -9,7 +9,7 @@ from sanic.response import json
 
 from backend.analytics import queries
 from backend.analytics.cache import cached
-from backend.analytics.periods import local_range, local_today, zone
+from backend.analytics.periods import local_dates, local_today, zone
 from backend.analytics.schemas import (
     Dashboard,
     DateRangeQuery,
@@ -46,20 +46,20 @@ async def _cached(request: Request, kind: str, params: dict[str, Any], compute) 
 @doc("Dashboard: period totals, distributions, the 9 metrics, today and this week",
      tag=TAG, query=DateRangeQuery, response=Dashboard,
      description="Default period: the last 30 days through today, in your timezone. "
-     "`today` and `week` (Monday start) are always the current ones.")
+     "start_date/end_date take a date (both days included) or an RFC 3339 timestamp "
+     "(half-open [start, end)). `today` and `week` (Monday start) are always the current ones.")
 @authenticated
 async def dashboard(request: Request):
     q = parse_query(request, DateRangeQuery)
     user, tz = request.ctx.user, _tz(request)
     today = local_today(tz)
-    start_date, end_date = q.resolve(today)
+    span = q.resolve(tz, today)
 
     async def compute() -> dict[str, Any]:
-        start, end = local_range(start_date, end_date, tz)
-        summary = await queries.period_summary(user.id, start, end, tz)
+        summary = await queries.period_summary(user.id, span.start, span.end, tz)
         return {**summary, **await queries.today_and_week(user.id, tz, today)}
 
-    params = {"tz": tz, "today": today, "start": start_date, "end": end_date}
+    params = {"tz": tz, "today": today, "start": span.start, "end": span.end}
     return json(await _cached(request, "dashboard", params, compute))
 
 
@@ -67,22 +67,23 @@ async def dashboard(request: Request):
 @doc("Minutes and entries grouped by type, project, value, impact, tag, weekday, hour or day",
      tag=TAG, query=DistributionQuery, response=Distribution,
      description="Default period: the last 30 days through today, in your timezone. "
-     "Fixed dimensions list every key (zeros included) in natural order; project and tag "
-     "list the keys that occur, most minutes first. With group_by=tag an entry counts under "
-     "each of its tags.")
+     "start_date/end_date take a date (both days included) or an RFC 3339 timestamp "
+     "(half-open [start, end)). Fixed dimensions list every key (zeros included) in natural "
+     "order; project and tag list the keys that occur, most minutes first. With group_by=tag "
+     "an entry counts under each of its tags.")
 @authenticated
 async def time_distribution(request: Request):
     q = parse_query(request, DistributionQuery)
     user, tz = request.ctx.user, _tz(request)
-    start_date, end_date = q.resolve(local_today(tz))
+    span = q.resolve(tz, local_today(tz))
 
     async def compute() -> dict[str, Any]:
-        start, end = local_range(start_date, end_date, tz)
-        result = await queries.distribution(user.id, start, end, tz, q.group_by)
-        return {"start_date": start_date.isoformat(), "end_date": end_date.isoformat(),
-                **result}
+        result = await queries.distribution(user.id, span.start, span.end, tz, q.group_by)
+        first, last, _ = local_dates(span.start, span.end, tz)
+        return {"start": span.start.isoformat(), "end": span.end.isoformat(),
+                "start_date": first.isoformat(), "end_date": last.isoformat(), **result}
 
-    params = {"tz": tz, "start": start_date, "end": end_date, "group_by": q.group_by}
+    params = {"tz": tz, "start": span.start, "end": span.end, "group_by": q.group_by}
     return json(await _cached(request, "distribution", params, compute))
 
 

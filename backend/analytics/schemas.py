@@ -2,45 +2,55 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.analytics.periods import MAX_SPAN_DAYS
 from backend.api.errors import field_error
-from backend.api.timebounds import MAX_DATE, MIN_DATE, RANGE_TEXT, BoundedDate
+from backend.api.periods import (
+    PeriodBound,
+    Span,
+    check_order,
+    end_field,
+    end_instant,
+    start_field,
+    start_instant,
+)
 
 DEFAULT_DAYS = 30
+NAMES = ("start_date", "end_date")
+
+
+def _days_away(bound: date | datetime, sign: int) -> date | datetime:
+    """The other end of a default 30-day period: a date range includes both days (29 days
+    apart), a timestamp range is half-open (30 days apart)."""
+    days = DEFAULT_DAYS if isinstance(bound, datetime) else DEFAULT_DAYS - 1
+    return bound + sign * timedelta(days=days)
 
 
 class DateRangeQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start_date: BoundedDate | None = Field(
-        None, description="First day (YYYY-MM-DD, your timezone). Default: 29 days before "
-        "end_date."
-    )
-    end_date: BoundedDate | None = Field(
-        None, description="Last day, inclusive (YYYY-MM-DD, your timezone). Default: today."
-    )
+    start_date: PeriodBound | None = start_field("Default: 30 days before end_date.")
+    end_date: PeriodBound | None = end_field("Default: today (inclusive).")
 
-    def resolve(self, today: date) -> tuple[date, date]:
-        """The inclusive local date range, defaults applied; 422 naming the field if invalid."""
-        span = timedelta(days=DEFAULT_DAYS - 1)
-        end = self.end_date or today
-        if self.end_date is None and self.start_date and self.start_date > today:
-            # A future start alone means "30 days from then", not an inverted range.
-            end = self.start_date + span
-        start = self.start_date or end - span
-        for name, d in (("start_date", start), ("end_date", end)):
-            if not MIN_DATE <= d <= MAX_DATE:
-                raise field_error(name, RANGE_TEXT)
-        if end < start:
-            raise field_error("end_date", "must be on or after start_date")
-        if (end - start).days + 1 > MAX_SPAN_DAYS:
+    def resolve(self, tz: str, today: date) -> Span:
+        """The period as instants, defaults applied; 422 naming the field if invalid."""
+        start, end = self.start_date, self.end_date
+        if end is None:
+            end = today
+            if start is not None and start_instant(start, tz) >= end_instant(today, tz):
+                # A future start alone means "30 days from then", not an inverted range.
+                end = _days_away(start, +1)
+        if start is None:
+            start = _days_away(end, -1)
+        result = check_order(Span(start_instant(start, tz), end_instant(end, tz)), NAMES)
+        assert result.start is not None and result.end is not None
+        if result.end - result.start > timedelta(days=MAX_SPAN_DAYS):
             raise field_error("end_date", f"the period may span at most {MAX_SPAN_DAYS} days")
-        return start, end
+        return result
 
 
 class DistributionQuery(DateRangeQuery):
@@ -81,15 +91,25 @@ class ProjectMinutes(BaseModel):
 
 
 class Metrics(BaseModel):
-    average_daily_hours: float
-    peak_hour: int | None
-    most_productive_day: str | None
-    efficiency_score: float
-    focus_time_pct: float
-    collaboration_ratio: float
-    high_value_pct: float
-    company_product_impact_ratio: float
-    value_impact_score: float
+    """The spec's ProductivityMetrics; definitions in backend/analytics/metrics.py."""
+
+    average_daily_hours: float = Field(description="Total hours / days with entries.")
+    peak_productivity_hour: int | None = Field(
+        description="Local hour 0-23 with the most minutes (earliest on a tie); null if none.")
+    most_productive_day: str | None = Field(
+        description="Weekday with the most minutes (Monday first on a tie); null if none.")
+    activity_efficiency_score: float = Field(
+        description="Percent of minutes in code, debug and docs entries.")
+    focus_time_percentage: float = Field(
+        description="Percent of minutes in code/debug/docs/planning/learning entries of at "
+        "least 60 minutes.")
+    collaboration_ratio: float = Field(
+        description="Meeting + mentoring + review minutes / total minutes, 0..1.")
+    high_value_percentage: float = Field(description="Percent of minutes rated high value.")
+    company_impact_ratio: float = Field(
+        description="Percent of minutes with company or product impact.")
+    value_impact_score: float = Field(
+        description="0-100: value weight (1-3) x impact weight (1-4) / 12, weighted by minutes.")
 
 
 class PeriodSummary(BaseModel):
@@ -132,6 +152,10 @@ class DistributionItem(BaseModel):
 
 
 class Distribution(BaseModel):
+    start: str = Field(description="Inclusive start instant (RFC 3339, UTC).")
+    end: str = Field(description="Exclusive end instant (RFC 3339, UTC).")
+    start_date: str = Field(description="First local day the period touches.")
+    end_date: str = Field(description="Last local day the period touches, inclusive.")
     group_by: str
     total_minutes: int
     items: list[DistributionItem]
@@ -141,7 +165,7 @@ class TrendWeek(BaseModel):
     week_start: str
     minutes: int
     entries: int
-    high_value_pct: float
+    high_value_percentage: float
     by_type: dict[str, int]
 
 

@@ -52,7 +52,9 @@ def oas_schema(model: type[BaseModel] | dict) -> dict:
             base = {k: v for k, v in node.items() if k != "anyOf"}
             inner = conv(rest[0]) if len(rest) == 1 else {"anyOf": conv(rest)}
             return {**base, **inner, "nullable": True}
-        out = {k: conv(v) for k, v in node.items() if k not in ("title",)}
+        # Drop pydantic's "title" annotations (strings), not a property named "title" (a
+        # schema): entries, projects and reports all have one.
+        out = {k: conv(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
         if node.get("type") == "null":
             out = {"nullable": True}
         return out

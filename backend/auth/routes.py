@@ -138,4 +138,4 @@ async def logout_all(request: Request):
 @doc("The current user", tag="auth", response=UserOut)
 @authenticated
 async def me(request: Request):
-    return json(sessions.user_out(request.ctx.user))
+    return json(sessions.user_json(request.ctx.user))

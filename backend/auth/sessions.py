@@ -30,7 +30,7 @@ from backend.users.schemas import effective_preferences
 log = logging.getLogger("englog.auth.sessions")
 
 
-def user_out(u: User | CurrentUser) -> dict[str, Any]:
+def user_json(u: User | CurrentUser) -> dict[str, Any]:
     """The public user shape, from a users row or the (Redis-cached) authenticated user."""
     created = u.created_at
     return {
@@ -53,7 +53,7 @@ def token_pair(settings: Settings, user: User, sid: uuid.UUID, refresh_jti: uuid
         "refresh_token": refresh,
         "token_type": "Bearer",
         "expires_in": settings.access_token_minutes * 60,
-        "user": user_out(user),
+        "user": user_json(user),
     }
 
 

@@ -171,7 +171,7 @@ class LogEntry(Model):
     )
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")
-    activity_type = fields.CharField(max_length=20)
+    type = fields.CharField(max_length=20)
     start_time = fields.DatetimeField()
     end_time = fields.DatetimeField()
     value_rating = fields.CharField(max_length=10, default=ValueRating.medium.value)
@@ -203,7 +203,7 @@ class ActiveTimer(Model):
     )
     title = fields.CharField(max_length=200, default="")
     description = fields.TextField(default="")
-    activity_type = fields.CharField(max_length=20, default=ActivityType.code.value)
+    type = fields.CharField(max_length=20, default=ActivityType.code.value)
     project = fields.ForeignKeyField(
         "models.Project", related_name=False, null=True, on_delete=fields.SET_NULL
     )

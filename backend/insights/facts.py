@@ -23,7 +23,7 @@ TOP_N = 5
 COUNTED_TYPES = ("mentoring", "review")
 
 _TOP_SQL = """
-SELECT le.title, le.duration_minutes AS minutes, le.activity_type AS type,
+SELECT le.title, le.duration_minutes AS minutes, le.type AS type,
        le.value_rating AS value, le.impact_level AS impact, p.name AS project,
        (le.start_time AT TIME ZONE $4)::date AS day
 FROM log_entries le
@@ -35,12 +35,12 @@ LIMIT {limit}
 """
 
 _COUNTS_SQL = f"""
-SELECT le.activity_type AS type, count(*)::int AS entries,
+SELECT le.type AS type, count(*)::int AS entries,
        sum(le.duration_minutes)::bigint AS minutes
 FROM log_entries le
 WHERE le.user_id = $1 AND le.start_time >= $2 AND le.start_time < $3
-  AND le.activity_type = ANY($4::text[]) AND {PROJECTS_FILTER.format(n=5)}
-GROUP BY le.activity_type
+  AND le.type = ANY($4::text[]) AND {PROJECTS_FILTER.format(n=5)}
+GROUP BY le.type
 """
 
 

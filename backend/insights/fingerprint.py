@@ -18,11 +18,11 @@ from uuid import UUID
 from tortoise import connections
 
 # Bump when facts.py changes what it computes, so reports cached under old facts regenerate.
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: the spec's metric names and definitions (issue 7)
 
 _DATA_SQL = """
 SELECT md5(coalesce(string_agg(concat_ws('|', le.id, le.updated_at, le.title, le.description,
-                le.activity_type, le.project_id, p.name, le.start_time, le.end_time,
+                le.type, le.project_id, p.name, le.start_time, le.end_time,
                 le.value_rating, le.impact_level,
                 (SELECT string_agg(t.name, ',' ORDER BY t.name)
                  FROM log_entry_tags let JOIN tags t ON t.id = let.tag_id

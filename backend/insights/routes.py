@@ -19,7 +19,7 @@ from backend.api.pagination import page
 from backend.api.validation import parse_body, parse_query
 from backend.auth.guard import authenticated
 from backend.insights import service, views
-from backend.insights.periods import resolve_period
+from backend.insights.periods import resolve_period, stored_dates_within
 from backend.insights.schemas import (
     GenerateBody,
     InsightAccepted,
@@ -52,7 +52,10 @@ def insight_id(raw: str) -> uuid.UUID:
                   "The finished report for exactly this data (cached: true)")
 @doc("Generate a report", tag=TAG, body=GenerateBody, response=InsightAccepted, status=202,
      errors=[429],
-     description="Without dates: the current period of the type, in your timezone. 202 with "
+     description="The period: period_start and period_end, each a date (both days "
+     "included, your timezone) or an RFC 3339 timestamp (half-open [start, end)); a report "
+     "covers the local days the period spans, each end moved to the nearest local midnight. "
+     "Without them: the current period of the type, in your timezone. 202 with "
      "the queued report (follow links.events), or 200 with the finished report and "
      "cached: true when one exists for exactly the same data. 422 when the period has no "
      "entries or a date does not fit the type. 429 with Retry-After while 5 of your reports "
@@ -63,7 +66,7 @@ async def generate(request: Request) -> HTTPResponse:
     user = request.ctx.user
     report_type = body.report_type.value
     start, end = resolve_period(report_type, body.period_start, body.period_end,
-                                local_today(user.timezone))
+                                local_today(user.timezone), user.timezone)
     projects = await service.resolve_projects(user.id, body.include_projects)
     outcome = await service.submit(
         service.Owner.of(user), report_type, start, end, include_projects=projects,
@@ -73,13 +76,16 @@ async def generate(request: Request) -> HTTPResponse:
 
 @bp.get("/")
 @doc("List your reports", tag=TAG, query=InsightQuery, response=InsightPage,
-     description="Newest first, without the report body (GET /v1/insights/{id} has it).")
+     description="Newest first, without the report body (GET /v1/insights/{id} has it). "
+     "Filters: type (report type), status, and period_start/period_end: reports whose "
+     "period lies within them (dates inclusive, timestamps [start, end)).")
 @authenticated
 async def list_insights(request: Request) -> HTTPResponse:
     q = parse_query(request, InsightQuery)
+    user = request.ctx.user
+    within = stored_dates_within(q.period_start, q.period_end, user.timezone)
     items, total = await service.list_insights(
-        request.ctx.user.id, q.report_type.value if q.report_type else None, q.status,
-        q.limit, q.offset)
+        user.id, q.type.value if q.type else None, q.status, within, q.limit, q.offset)
     return json(page(items, total, q))
 
 

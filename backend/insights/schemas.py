@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from backend.api.pagination import PageQuery
-from backend.api.timebounds import BoundedDate
+from backend.api.periods import PeriodBound, end_field, start_field
 from backend.db.models import ReportType
 from backend.logs.schemas import no_nul
 
@@ -29,13 +29,19 @@ ProjectRefText = Annotated[
 Status = Literal["queued", "running", "completed", "failed"]
 
 
+PERIOD_AS_DATES = ("A report covers whole days in your timezone: a timestamp range becomes "
+                   "the local days it spans, each end moved to the nearest local midnight.")
+
+
 class GenerateBody(BaseModel):
+    """The spec's InsightRequest."""
+
     model_config = ConfigDict(extra="forbid")
 
     report_type: ReportType
-    period_start: BoundedDate | None = Field(
-        None, description="YYYY-MM-DD in your timezone; give both dates or neither.")
-    period_end: BoundedDate | None = Field(None, description="YYYY-MM-DD, inclusive.")
+    period_start: PeriodBound | None = start_field(
+        "Give period_start and period_end together, or neither (the current period).")
+    period_end: PeriodBound | None = end_field(PERIOD_AS_DATES)
     include_projects: list[ProjectRefText] = Field(
         default_factory=list, max_length=MAX_INCLUDE_PROJECTS,
         description="Your project ids or names the narrative should concentrate on.")
@@ -45,8 +51,11 @@ class GenerateBody(BaseModel):
 
 
 class InsightQuery(PageQuery):
-    report_type: ReportType | None = None
+    type: ReportType | None = Field(None, description="Report type (the spec's ?type=).")
     status: Status | None = None
+    period_start: PeriodBound | None = start_field(
+        "Only reports whose period starts on or after it. " + PERIOD_AS_DATES)
+    period_end: PeriodBound | None = end_field("Only reports whose period ends by it.")
 
 
 class Links(BaseModel):

@@ -36,7 +36,7 @@ PRIORITY = 100
 SCHEDULED_PRIORITY = 200  # a person waiting at the screen goes before the Monday batch
 
 _ENTRIES_SQL = """
-SELECT le.id, le.title, le.description, le.activity_type, coalesce(p.name, '') AS project,
+SELECT le.id, le.title, le.description, le.type, coalesce(p.name, '') AS project,
        coalesce(array_agg(t.name ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL), '{}')
            AS tags,
        le.start_time, le.end_time, le.duration_minutes, le.value_rating, le.impact_level
@@ -126,7 +126,7 @@ async def period_entries(user_id: UUID, start: date, end: date, tz: str,
         _ENTRIES_SQL, [user_id, *local_range(start, end, tz), list(projects) if projects else None])
     return [{
         "id": str(r["id"]), "title": r["title"], "description": r["description"],
-        "activity_type": r["activity_type"], "project": r["project"], "tags": list(r["tags"]),
+        "type": r["type"], "project": r["project"], "tags": list(r["tags"]),
         "start_time": r["start_time"].astimezone(zone).isoformat(),
         "end_time": r["end_time"].astimezone(zone).isoformat(),
         "duration_minutes": int(r["duration_minutes"]), "value_rating": r["value_rating"],
@@ -276,8 +276,10 @@ async def request_report(user_id: Any, report_type: str, period_start: date, per
 
 
 async def list_insights(user_id: UUID, report_type: str | None, status: str | None,
-                        limit: int, offset: int) -> tuple[list[dict], int]:
-    params = [user_id, report_type, status]
+                        within: tuple[date | None, date | None], limit: int, offset: int
+                        ) -> tuple[list[dict], int]:
+    """`within`: only reports whose period lies inside these local dates (None = open)."""
+    params = [user_id, report_type, status, *within]
     rows = await views.db().execute_query_dict(views.LIST_SQL, [*params, limit, offset])
     total = (await views.db().execute_query_dict(views.COUNT_SQL, params))[0]["n"]
     return [views.summary_json(r) for r in rows], total

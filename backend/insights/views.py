@@ -43,9 +43,10 @@ ONE_SQL = f"SELECT {_FULL_COLUMNS} {_FROM} WHERE gi.id = $1 AND gi.user_id = $2"
 _FILTERS = f"""
 WHERE gi.user_id = $1 AND ($2::text IS NULL OR gi.report_type = $2)
   AND ($3::text IS NULL OR ({EFFECTIVE_STATUS}) = $3)
+  AND ($4::date IS NULL OR gi.period_start >= $4) AND ($5::date IS NULL OR gi.period_end <= $5)
 """
 LIST_SQL = (f"SELECT {_COLUMNS} {_FROM} {_FILTERS} "
-            "ORDER BY gi.created_at DESC, gi.id DESC LIMIT $4 OFFSET $5")
+            "ORDER BY gi.created_at DESC, gi.id DESC LIMIT $6 OFFSET $7")
 COUNT_SQL = f"SELECT count(*)::int AS n {_FROM} {_FILTERS}"
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from backend.api.periods import Span
 from backend.logs.schemas import EntryQuery
 from backend.tags.resolve import tag_ctes
 
@@ -15,7 +14,7 @@ TAGS_EXPR = """COALESCE((SELECT array_agg(t.name ORDER BY t.name)
     FROM log_entry_tags lt JOIN tags t ON t.id = lt.tag_id
     WHERE lt.log_entry_id = e.id), '{}'::text[]) AS tags"""
 
-COLUMNS = """e.id, e.title, e.description, e.activity_type, e.project_id, p.name AS project_name,
+COLUMNS = """e.id, e.title, e.description, e.type, e.project_id, p.name AS project_name,
     e.start_time, e.end_time, e.duration_minutes, e.value_rating, e.impact_level,
     e.created_at, e.updated_at"""
 
@@ -35,7 +34,7 @@ _INSERT_HEAD = """entry_ok AS (
         SELECT 1 FROM projects WHERE id = $2::uuid AND owner_id = $1::uuid)) AS ok
 ),
 e AS (
-    INSERT INTO log_entries (user_id, project_id, title, description, activity_type,
+    INSERT INTO log_entries (user_id, project_id, title, description, type,
                              start_time, end_time, value_rating, impact_level)
     SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9 FROM entry_ok WHERE ok
     RETURNING *
@@ -53,12 +52,12 @@ links AS (
 SELECT {COLUMNS} FROM e LEFT JOIN projects p ON p.id = e.project_id"""
 
 BULK_INSERT = """INSERT INTO log_entries (id, user_id, project_id, title, description,
-    activity_type, start_time, end_time, value_rating, impact_level)
-SELECT u.id, $1::uuid, u.project_id, u.title, u.description, u.activity_type, u.start_time,
+    type, start_time, end_time, value_rating, impact_level)
+SELECT u.id, $1::uuid, u.project_id, u.title, u.description, u.type, u.start_time,
     u.end_time, u.value_rating, u.impact_level
 FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
             $8::timestamptz[], $9::text[], $10::text[])
-    AS u(id, project_id, title, description, activity_type, start_time, end_time,
+    AS u(id, project_id, title, description, type, start_time, end_time,
          value_rating, impact_level)"""
 
 LINK_PAIRS = """INSERT INTO log_entry_tags (log_entry_id, tag_id)
@@ -72,7 +71,7 @@ WHERE e.id = $1 AND e.user_id = $2
 FOR UPDATE OF e"""
 
 UPDATE_ENTRY = """UPDATE log_entries SET project_id = $3, title = $4, description = $5,
-    activity_type = $6, start_time = $7, end_time = $8, value_rating = $9, impact_level = $10,
+    type = $6, start_time = $7, end_time = $8, value_rating = $9, impact_level = $10,
     updated_at = now()
 WHERE id = $1 AND user_id = $2"""
 
@@ -103,12 +102,9 @@ def _like(q: str) -> str:
     return f"%{escaped}%"
 
 
-def day_start(d: Any, tz: str) -> datetime:
-    return datetime.combine(d, time.min, tzinfo=ZoneInfo(tz))
-
-
-def list_sql(user_id: Any, q: EntryQuery, tz: str) -> tuple[str, list[Any], str, list[Any]]:
-    """(page SQL, its params, count SQL, its params). Dates are local days of `tz`."""
+def list_sql(user_id: Any, q: EntryQuery, span: Span) -> tuple[str, list[Any], str, list[Any]]:
+    """(page SQL, its params, count SQL, its params); `span` is the resolved start_date/end_date
+    (entries starting in [span.start, span.end))."""
     params: list[Any] = [user_id]
     where = ["e.user_id = $1"]
 
@@ -116,15 +112,14 @@ def list_sql(user_id: Any, q: EntryQuery, tz: str) -> tuple[str, list[Any], str,
         params.append(value)
         return f"${len(params)}"
 
-    if q.start_date is not None:
-        where.append(f"e.start_time >= {arg(day_start(q.start_date, tz))}")
-    if q.end_date is not None:
-        # Inclusive end date: before the start of the next local day.
-        where.append(f"e.start_time < {arg(day_start(q.end_date + timedelta(days=1), tz))}")
+    if span.start is not None:
+        where.append(f"e.start_time >= {arg(span.start)}")
+    if span.end is not None:
+        where.append(f"e.start_time < {arg(span.end)}")
     if q.project_id is not None:
         where.append(f"e.project_id = {arg(q.project_id)}")
     if q.type:
-        where.append(f"e.activity_type = ANY({arg([t.value for t in q.type])}::text[])")
+        where.append(f"e.type = ANY({arg([t.value for t in q.type])}::text[])")
     if q.tags:
         where.append(f"""EXISTS (SELECT 1 FROM log_entry_tags lt JOIN tags t ON t.id = lt.tag_id
             WHERE lt.log_entry_id = e.id AND t.name = ANY({arg(q.tags)}::text[]))""")

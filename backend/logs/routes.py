@@ -63,7 +63,9 @@ async def create(request: Request) -> HTTPResponse:
 
 @bp.get("/")
 @doc("List your entries", tag=TAG, query=EntryQuery, response=EntryPage,
-     description="Dates are read in your timezone, end_date inclusive. Default sort -start_time.")
+     description="Entries whose start_time lies in the period. start_date/end_date take a date "
+     "(read in your timezone, both days included) or an RFC 3339 timestamp (half-open "
+     "[start, end)). Default sort -start_time.")
 @authenticated
 async def list_entries(request: Request) -> HTTPResponse:
     q = parse_query(request, EntryQuery, lists=("tags", "type"))

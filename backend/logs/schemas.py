@@ -1,9 +1,9 @@
-"""Request and response bodies for /v1/logs (the timers reuse the field rules)."""
+"""Request and response bodies for /v1/logs; the entry draft is shared with the timers."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -17,13 +17,13 @@ from pydantic import (
 )
 
 from backend.api.pagination import PageQuery
-from backend.api.timebounds import BoundedDate, BoundedDatetime
+from backend.api.periods import PeriodBound, end_field, start_field
+from backend.api.timebounds import BoundedDatetime
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
 from backend.tags.names import normalize_tag, normalize_tags
 
 MAX_DURATION = timedelta(hours=24)
 MAX_BULK = 500
-
 
 
 def no_nul(v: str) -> str:
@@ -60,25 +60,26 @@ def check_end(end: datetime | None, info: ValidationInfo) -> datetime | None:
     return end
 
 
-class EntryCreate(BaseModel):
+class EntryDraft(BaseModel):
+    """What an entry says, apart from its times: the one declaration of these fields, shared
+    by entries (create, bulk, backfill) and timers (start). Field names are the spec's."""
+
     model_config = ConfigDict(extra="forbid")
 
     title: Title
     description: Description = ""
-    activity_type: ActivityType
+    type: ActivityType
     project_id: uuid.UUID | None = None
     tags: TagList = Field(default_factory=list)
-    start_time: BoundedDatetime
-    end_time: BoundedDatetime
     value_rating: ValueRating = ValueRating.medium
     impact_level: ImpactLevel = ImpactLevel.personal
 
     _tags = field_validator("tags")(check_tags)
-    _end = field_validator("end_time")(check_end)
 
 
-class EntryPatch(BaseModel):
-    """Every field optional; null is accepted only for project_id (clears it)."""
+class DraftPatch(BaseModel):
+    """The draft's fields, each optional; null is accepted only for project_id (detaches the
+    project). Shared by PATCH /v1/logs/{id} and PATCH /v1/timers/current."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -86,15 +87,27 @@ class EntryPatch(BaseModel):
     # for a required field fails type validation and is reported on that field.
     title: Title = None  # type: ignore[assignment]
     description: Description = None  # type: ignore[assignment]
-    activity_type: ActivityType = None  # type: ignore[assignment]
+    type: ActivityType = None  # type: ignore[assignment]
     project_id: uuid.UUID | None = None
     tags: TagList = None  # type: ignore[assignment]
-    start_time: BoundedDatetime = None  # type: ignore[assignment]
-    end_time: BoundedDatetime = None  # type: ignore[assignment]
     value_rating: ValueRating = None  # type: ignore[assignment]
     impact_level: ImpactLevel = None  # type: ignore[assignment]
 
     _tags = field_validator("tags")(check_tags)
+
+
+class EntryCreate(EntryDraft):
+    start_time: BoundedDatetime
+    end_time: BoundedDatetime
+
+    _end = field_validator("end_time")(check_end)
+
+
+class EntryPatch(DraftPatch):
+    """Every field optional; the merged entry is validated as a whole."""
+
+    start_time: BoundedDatetime = None  # type: ignore[assignment]
+    end_time: BoundedDatetime = None  # type: ignore[assignment]
 
 
 class BulkCreate(BaseModel):
@@ -103,18 +116,15 @@ class BulkCreate(BaseModel):
     entries: list[EntryCreate] = Field(..., min_length=1, max_length=MAX_BULK)
 
 
-class ProjectRef(BaseModel):
-    id: uuid.UUID
-    name: str
-
-
 class EntryOut(BaseModel):
+    """The spec's LogEntryResponse."""
+
     id: uuid.UUID
     title: str
     description: str
-    activity_type: ActivityType
+    type: ActivityType
     project_id: uuid.UUID | None
-    project: ProjectRef | None
+    project_name: str | None
     tags: list[str]
     start_time: datetime
     end_time: datetime
@@ -142,9 +152,8 @@ SortKey = Literal[
 
 
 class EntryQuery(PageQuery):
-    start_date: BoundedDate | None = Field(None, description="YYYY-MM-DD, in your timezone.")
-    end_date: BoundedDate | None = Field(
-        None, description="YYYY-MM-DD, in your timezone, inclusive.")
+    start_date: PeriodBound | None = start_field("Entries that start at or after it.")
+    end_date: PeriodBound | None = end_field("Entries that start before it.")
     project_id: uuid.UUID | None = None
     type: list[ActivityType] | None = Field(None, description="Activity types (any of).")
     tags: list[str] | None = Field(
@@ -161,11 +170,3 @@ class EntryQuery(PageQuery):
     @classmethod
     def _norm_tags(cls, v: list[str] | None) -> list[str] | None:
         return None if v is None else [normalize_tag(t) for t in v]
-
-    @field_validator("end_date")
-    @classmethod
-    def _range(cls, v: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("start_date")
-        if v is not None and start is not None and v < start:
-            raise ValueError("must not be before start_date")
-        return v

@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from backend.api.errors import field_error, not_found, pydantic_errors, validation_problem
+from backend.api.periods import resolve_span
 from backend.db.setup import db
 from backend.logs import queries as sql
 from backend.logs.schemas import EntryCreate, EntryPatch, EntryQuery
@@ -17,9 +18,8 @@ from backend.tags.resolve import resolve_tag_ids
 
 M = TypeVar("M", bound=BaseModel)
 
-MERGE_FIELDS = ("title", "description", "activity_type", "project_id", "tags", "start_time",
+MERGE_FIELDS = ("title", "description", "type", "project_id", "tags", "start_time",
                 "end_time", "value_rating", "impact_level")
-
 
 
 def validate(model: type[M], data: dict[str, Any], prefix: str = "") -> M:
@@ -35,9 +35,9 @@ def entry_json(row: dict[str, Any], tags: list[str] | None = None) -> dict[str, 
         "id": str(row["id"]),
         "title": row["title"],
         "description": row["description"],
-        "activity_type": row["activity_type"],
+        "type": row["type"],
         "project_id": str(pid) if pid else None,
-        "project": {"id": str(pid), "name": row["project_name"]} if pid else None,
+        "project_name": row["project_name"] if pid else None,
         "tags": list(row["tags"]) if tags is None else tags,
         "start_time": row["start_time"].isoformat(),
         "end_time": row["end_time"].isoformat(),
@@ -55,7 +55,7 @@ def _project_error() -> Exception:
 
 
 def _fields(user_id: uuid.UUID, body: EntryCreate) -> list[Any]:
-    return [user_id, body.project_id, body.title, body.description, body.activity_type.value,
+    return [user_id, body.project_id, body.title, body.description, body.type.value,
             body.start_time, body.end_time, body.value_rating.value, body.impact_level.value]
 
 
@@ -120,7 +120,8 @@ async def delete_entry(user_id: uuid.UUID, entry_id: uuid.UUID) -> None:
 
 
 async def list_entries(user_id: uuid.UUID, tz: str, q: EntryQuery) -> tuple[list[dict], int]:
-    page_sql, params, count_sql, count_params = sql.list_sql(user_id, q, tz)
+    span = resolve_span(q.start_date, q.end_date, tz)
+    page_sql, params, count_sql, count_params = sql.list_sql(user_id, q, span)
     conn = db()
     rows = await conn.execute_query_dict(page_sql, params)
     if rows:
@@ -156,7 +157,7 @@ async def bulk_create(user_id: uuid.UUID, entries: list[EntryCreate]) -> list[di
                 [e.project_id for e in entries],
                 [e.title for e in entries],
                 [e.description for e in entries],
-                [e.activity_type.value for e in entries],
+                [e.type.value for e in entries],
                 [e.start_time for e in entries],
                 [e.end_time for e in entries],
                 [e.value_rating.value for e in entries],

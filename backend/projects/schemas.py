@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backend.api.pagination import PageQuery
 from backend.api.timebounds import BoundedDate
@@ -45,19 +45,13 @@ class ProjectBody(BaseModel):
         description="'Archive' in the UI is status=completed (or on_hold).",
     )
     start_date: BoundedDate | None = Field(None, description="YYYY-MM-DD")
-    end_date: BoundedDate | None = Field(None, description="YYYY-MM-DD, on or after start_date")
+    end_date: BoundedDate | None = Field(None, description="YYYY-MM-DD, on or after "
+                                         "start_date (checked with the stored start_date on "
+                                         "PATCH)")
     is_default: bool = Field(False, description="Setting it clears the user's other default.")
 
     _color = field_validator("color")(_lower)
     _nul = field_validator("name", "description")(pg_text)
-
-    @field_validator("end_date")
-    @classmethod
-    def _end_after_start(cls, v: date | None, info: ValidationInfo) -> date | None:
-        start = info.data.get("start_date")
-        if v is not None and start is not None and v < start:
-            raise ValueError("must be on or after start_date")
-        return v
 
 
 class ProjectPatch(BaseModel):

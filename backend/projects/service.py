@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from backend.api.errors import ApiError, field_error, not_found
+from backend.api.periods import end_before_start, resolve_span
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
 from backend.db.setup import db as _db
 from backend.projects.schemas import ProjectListQuery
@@ -42,7 +43,7 @@ WHERE p.owner_id = $1
 
 
 
-def _out(row: dict[str, Any]) -> dict[str, Any]:
+def project_json(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(row["id"]),
         "name": row["name"],
@@ -68,7 +69,7 @@ async def list_projects(user_id: uuid.UUID, q: ProjectListQuery) -> tuple[list[d
         "LIMIT $4 OFFSET $5",
         [*args, q.limit, q.offset],
     )
-    return [_out(r) for r in rows], int(total[0]["n"])
+    return [project_json(r) for r in rows], int(total[0]["n"])
 
 
 async def _fetch(conn: BaseDBAsyncClient, user_id: uuid.UUID, project_id: uuid.UUID) -> dict:
@@ -77,7 +78,7 @@ async def _fetch(conn: BaseDBAsyncClient, user_id: uuid.UUID, project_id: uuid.U
     )
     if not rows:
         raise not_found("Project")
-    return _out(rows[0])
+    return project_json(rows[0])
 
 
 async def get_project(user_id: uuid.UUID, project_id: uuid.UUID) -> dict:
@@ -106,9 +107,8 @@ async def save_project(
                 if not rows:
                     raise not_found("Project")
                 values = {**rows[0], **values}
-            start, end = values.get("start_date"), values.get("end_date")
-            if start is not None and end is not None and end < start:
-                raise field_error("end_date", "must be on or after start_date")
+            # A project's dates are a date range like any request period: one rule, one message.
+            resolve_span(values.get("start_date"), values.get("end_date"), "UTC")
             if values.get("is_default"):
                 await _clear_default(conn, user_id, project_id)
             params = [values[f] for f in FIELDS]
@@ -155,7 +155,7 @@ def _conflict(exc: IntegrityError) -> ApiError:
                         kind="project-name-taken",
                         errors=[{"field": "name", "message": "already used by another project"}])
     if constraint == "projects_dates_ck":
-        return field_error("end_date", "must be on or after start_date")
+        return field_error("end_date", end_before_start("start_date"))
     if constraint == "projects_one_default_uq":
         return ApiError(409, "Conflict", "Another request changed the default project; retry.",
                         kind="default-project-conflict",
@@ -196,16 +196,16 @@ async def _refuse_if_used(conn: BaseDBAsyncClient, project_id: uuid.UUID) -> Non
         )
 
 
-# GROUPING() bits, activity_type first: 0b011 = grouped by type, 0b101 by value,
+# GROUPING() bits, type first: 0b011 = grouped by type, 0b101 by value,
 # 0b110 by impact, 0b111 the grand total.
 _STATS_SQL = """
-SELECT activity_type, value_rating, impact_level,
-       GROUPING(activity_type, value_rating, impact_level) AS g,
+SELECT type, value_rating, impact_level,
+       GROUPING(type, value_rating, impact_level) AS g,
        count(*) AS n, COALESCE(sum(duration_minutes), 0) AS minutes,
        min(start_time) AS first_at, max(end_time) AS last_at
 FROM log_entries
 WHERE user_id = $1 AND project_id = $2
-GROUP BY GROUPING SETS ((activity_type), (value_rating), (impact_level), ())
+GROUP BY GROUPING SETS ((type), (value_rating), (impact_level), ())
 """
 
 
@@ -227,7 +227,7 @@ async def project_stats(user_id: uuid.UUID, project_id: uuid.UUID) -> dict[str, 
     for r in rows:
         minutes = int(r["minutes"])
         if r["g"] == 0b011:
-            out["by_type"][r["activity_type"]] = minutes
+            out["by_type"][r["type"]] = minutes
         elif r["g"] == 0b101:
             out["by_value"][r["value_rating"]] = minutes
         elif r["g"] == 0b110:

@@ -36,7 +36,7 @@ _ORDER = {
 
 
 
-def _out(row: dict[str, Any]) -> dict[str, Any]:
+def tag_json(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(row["id"]),
         "name": row["name"],
@@ -62,7 +62,7 @@ async def list_tags(
         f"ORDER BY {_ORDER[sort]} LIMIT $5 OFFSET $6",
         [*args, limit, offset],
     )
-    return [_out(r) for r in rows], int(total[0]["n"])
+    return [tag_json(r) for r in rows], int(total[0]["n"])
 
 
 _POPULAR_FROM = """
@@ -141,7 +141,7 @@ async def create_tag(
         )
     except IntegrityError as exc:
         raise _name_taken(f"You already have a tag named '{name}'.", "tag-name-taken") from exc
-    return _out(rows[0])
+    return tag_json(rows[0])
 
 
 async def delete_tag(user_id: uuid.UUID, tag_id: uuid.UUID) -> None:

@@ -14,16 +14,16 @@ from backend.logs.schemas import EntryCreate
 from backend.logs.service import create_entry, db, validate
 from backend.timers.schemas import Backfill, TimerPatch, TimerStart, TimerStop
 
-FIELDS = ("title", "description", "activity_type", "project_id", "tags", "value_rating",
+FIELDS = ("title", "description", "type", "project_id", "tags", "value_rating",
           "impact_level")
 
-COLS = """title, description, activity_type, project_id,
+COLS = """title, description, type, project_id,
     ARRAY(SELECT jsonb_array_elements_text(tags)) AS tags, value_rating, impact_level,
     started_at, GREATEST(0, floor(extract(epoch FROM clock_timestamp() - started_at)))::bigint
         AS elapsed_seconds"""
 
 # ON CONFLICT on the user_id primary key: of two concurrent starts exactly one inserts.
-START = f"""INSERT INTO active_timers (user_id, title, description, activity_type, project_id,
+START = f"""INSERT INTO active_timers (user_id, title, description, type, project_id,
     tags, value_rating, impact_level, started_at)
 SELECT $1, $2, $3, $4, $5, to_jsonb($6::text[]), $7, $8, clock_timestamp()
 WHERE $5::uuid IS NULL OR EXISTS (SELECT 1 FROM projects WHERE id = $5 AND owner_id = $1)
@@ -32,7 +32,7 @@ RETURNING {COLS}"""
 
 CURRENT = f"SELECT {COLS} FROM active_timers WHERE user_id = $1"
 LOCK = f"SELECT {COLS} FROM active_timers WHERE user_id = $1 FOR UPDATE"
-UPDATE = f"""UPDATE active_timers SET title = $2, description = $3, activity_type = $4,
+UPDATE = f"""UPDATE active_timers SET title = $2, description = $3, type = $4,
     project_id = $5, tags = to_jsonb($6::text[]), value_rating = $7, impact_level = $8
 WHERE user_id = $1
 RETURNING {COLS}"""
@@ -46,7 +46,7 @@ def timer_json(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": row["title"],
         "description": row["description"],
-        "activity_type": row["activity_type"],
+        "type": row["type"],
         "project_id": str(pid) if pid else None,
         "tags": list(row["tags"]),
         "value_rating": row["value_rating"],
@@ -57,7 +57,7 @@ def timer_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _params(user_id: uuid.UUID, t: dict[str, Any]) -> list[Any]:
-    return [user_id, t["title"], t["description"], str(t["activity_type"]), t["project_id"],
+    return [user_id, t["title"], t["description"], str(t["type"]), t["project_id"],
             list(t["tags"]), str(t["value_rating"]), str(t["impact_level"])]
 
 

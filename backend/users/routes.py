@@ -18,7 +18,7 @@ bp = Blueprint("users", url_prefix="/v1/users")
 @doc("Your profile", tag="users", response=ProfileOut)
 @authenticated
 async def get_profile(request: Request):
-    return json(service.profile_out(await service.load(request.ctx.user.id)))
+    return json(service.profile_json(await service.load(request.ctx.user.id)))
 
 
 @bp.put("/profile")
@@ -30,7 +30,7 @@ async def get_profile(request: Request):
 async def put_profile(request: Request):
     body = parse_body(request, ProfileUpdate)
     user = await service.update_profile(request.app.ctx.cache, request.ctx.user.id, body)
-    return json(service.profile_out(user))
+    return json(service.profile_json(user))
 
 
 @bp.get("/preferences")

@@ -56,4 +56,7 @@ class ProfileUpdate(BaseModel):
 
 
 class ProfileOut(UserOut):
+    """The spec's users row, without the password hash."""
+
+    updated_at: str
     last_login_at: str | None = None

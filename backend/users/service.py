@@ -14,14 +14,15 @@ from backend.api.errors import ApiError, field_error
 from backend.auth.guard import forget_user
 from backend.auth.passwords import verify_password
 from backend.auth.schemas import email_taken
-from backend.auth.sessions import user_out
+from backend.auth.sessions import user_json
 from backend.cache.redis import Cache
 from backend.db.models import User
 from backend.users.schemas import Preferences, ProfileUpdate, effective_preferences
 
 
-def profile_out(u: User) -> dict[str, Any]:
-    return {**user_out(u),
+def profile_json(u: User) -> dict[str, Any]:
+    return {**user_json(u),
+            "updated_at": u.updated_at.isoformat(),
             "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None}
 
 
@@ -50,11 +51,12 @@ async def update_profile(cache: Cache, user_id: uuid.UUID, body: ProfileUpdate) 
             raise email_taken()
     if changes:
         try:
-            await User.filter(id=user_id).update(**changes, updated_at=datetime.now(UTC))
+            now = datetime.now(UTC)
+            await User.filter(id=user_id).update(**changes, updated_at=now)
         except IntegrityError as exc:  # lost a race for the email (unique on lower(email))
             raise email_taken() from exc
         await forget_user(cache, user_id)
-        for k, v in changes.items():
+        for k, v in {**changes, "updated_at": now}.items():
             setattr(user, k, v)
     return user
 

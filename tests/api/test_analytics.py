@@ -93,14 +93,14 @@ BY_IMPACT = {"personal": 100,  # 30 + 30 + 40
              "company": 225}   # 45 + 180
 METRICS = {
     "average_daily_hours": 2.04,        # 12.25 / 6 = 2.0417
-    "peak_hour": 9,                     # 09h: 120+90+60 = 270 > 10h: 180
+    "peak_productivity_hour": 9,        # 09h: 120+90+60 = 270 > 10h: 180
     "most_productive_day": "Monday",    # Mon 30+120+30+45 = 225 > Thu 180 > Tue 150
-    "efficiency_score": 76.6,           # (405 + 0.6*230 + 0.2*100) / 735 = 563/735 = 76.60%
-    "focus_time_pct": 53.1,             # code 120 + docs 90 + code 180 = 390 (debug 45, learning
+    "activity_efficiency_score": 59.2,  # code 300 + debug 45 + docs 90 = 435; 435/735 = 59.18%
+    "focus_time_percentage": 53.1,      # code 120 + docs 90 + code 180 = 390 (debug 45, learning
                                         # 40, planning 50 are < 60 min); 390/735 = 53.06%
     "collaboration_ratio": 0.204,       # meeting 30 + mentoring 60 + review 60 = 150/735 = .2041
-    "high_value_pct": 55.1,             # 405/735 = 55.10%
-    "company_product_impact_ratio": 0.537,  # (225 + 170)/735 = 0.5374
+    "high_value_percentage": 55.1,      # 405/735 = 55.10%
+    "company_impact_ratio": 53.7,       # (company 225 + product 170)/735 = 395/735 = 53.74%
     # sum(min*v*i): E1 30*1*1=30, E2 120*3*3=1080, E3 30*2*2=120, E4 45*3*4=540,
     # E5 90*2*2=360, E6 60*2*2=240, E7 30*1*1=30, E8 60*3*2=360, E9 180*3*4=2160,
     # E10 40*1*1=40, E11 50*2*3=300 -> 5260; 100 * 5260 / (735*12 = 8820) = 59.64
@@ -212,7 +212,7 @@ async def test_entry_at_23_30_local_belongs_to_that_local_day(client, db):
     r = await user.get(DASH, params={"start_date": "2026-11-10", "end_date": "2026-11-10"})
     body = r.json()
     assert body["totals"] == {"entries": 1, "minutes": 45, "hours": 0.75, "active_days": 1}
-    assert body["metrics"]["peak_hour"] == 23
+    assert body["metrics"]["peak_productivity_hour"] == 23
     assert body["metrics"]["most_productive_day"] == "Tuesday"  # 2026-11-10 is a Tuesday
     nxt = await user.get(DASH, params={"start_date": "2026-11-11", "end_date": "2026-11-11"})
     assert nxt.json()["totals"]["minutes"] == 0
@@ -232,9 +232,9 @@ async def test_empty_period_is_all_zero(berlin_week):
     assert body["by_impact"] == {"personal": 0, "team": 0, "product": 0, "company": 0}
     assert body["by_project"] == []
     assert body["metrics"] == {
-        "average_daily_hours": 0, "peak_hour": None, "most_productive_day": None,
-        "efficiency_score": 0, "focus_time_pct": 0, "collaboration_ratio": 0,
-        "high_value_pct": 0, "company_product_impact_ratio": 0, "value_impact_score": 0}
+        "average_daily_hours": 0, "peak_productivity_hour": None, "most_productive_day": None,
+        "activity_efficiency_score": 0, "focus_time_percentage": 0, "collaboration_ratio": 0,
+        "high_value_percentage": 0, "company_impact_ratio": 0, "value_impact_score": 0}
     dist = await berlin_week["user"].get(DIST, params={"start_date": "2026-10-01",
                                                        "end_date": "2026-10-07",
                                                        "group_by": "project"})
@@ -249,9 +249,9 @@ async def test_peak_hour_and_day_ties_go_to_the_earliest(client, db):
     await add_entry(db, user.id, at("2026-11-10", "08:00", utc), 60, "code")
     r = await user.get(DASH, params={"start_date": "2026-11-09", "end_date": "2026-11-15"})
     m = r.json()["metrics"]
-    assert (m["peak_hour"], m["most_productive_day"]) == (8, "Tuesday")
+    assert (m["peak_productivity_hour"], m["most_productive_day"]) == (8, "Tuesday")
     assert m["average_daily_hours"] == 1.0  # 2 h over 2 active days
-    assert m["focus_time_pct"] == 100.0  # both are code entries of exactly 60 minutes
+    assert m["focus_time_percentage"] == 100.0  # both are code entries of exactly 60 minutes
 
 
 def _monday(tz: ZoneInfo) -> date:
@@ -278,11 +278,11 @@ async def test_trends_weekly_buckets_include_empty_weeks(client, db):
     assert [w["week_start"] for w in weeks] == [
         (this_monday - timedelta(weeks=n)).isoformat() for n in (3, 2, 1, 0)]
     assert [(w["minutes"], w["entries"]) for w in weeks] == [(60, 2), (0, 0), (120, 2), (0, 0)]
-    assert weeks[2]["high_value_pct"] == 75.0  # 90 high of 120
+    assert weeks[2]["high_value_percentage"] == 75.0  # 90 high of 120
     assert weeks[2]["by_type"] == {**dict.fromkeys(TYPES, 0), "code": 90, "meeting": 30}
     assert weeks[0]["by_type"]["docs"] == 60
     assert weeks[1]["by_type"] == dict.fromkeys(TYPES, 0)
-    assert weeks[1]["high_value_pct"] == 0
+    assert weeks[1]["high_value_percentage"] == 0
     default = await user.get(TRENDS)
     assert len(default.json()["weeks"]) == 12
     assert default.json()["weeks"][-1]["week_start"] == this_monday.isoformat()
@@ -331,7 +331,7 @@ async def test_entry_writes_through_the_api_show_at_once(berlin_week):
     user = berlin_week["user"]
     assert (await user.get(DASH, params=WEEK)).json()["totals"]["minutes"] == 735
     created = await user.post("/v1/logs", json={
-        "title": "Saturday fix", "activity_type": "debug", "value_rating": "high",
+        "title": "Saturday fix", "type": "debug", "value_rating": "high",
         "impact_level": "company", "start_time": "2026-11-07T10:00:00+01:00",
         "end_time": "2026-11-07T11:15:00+01:00"})
     assert created.status_code == 201, created.text
@@ -339,9 +339,9 @@ async def test_entry_writes_through_the_api_show_at_once(berlin_week):
     assert body["totals"] == {"entries": 12, "minutes": 810, "hours": 13.5, "active_days": 7}
     assert body["by_type"]["debug"] == 120  # 45 + 75
     # 480 high of 810 (405 + 75)
-    assert body["metrics"]["high_value_pct"] == 59.3
+    assert body["metrics"]["high_value_percentage"] == 59.3
     entry = created.json()["id"]
-    assert (await user.patch(f"/v1/logs/{entry}", json={"activity_type": "code"})).status_code \
+    assert (await user.patch(f"/v1/logs/{entry}", json={"type": "code"})).status_code \
         == 200
     types = _items((await user.get(DIST, params={**WEEK, "group_by": "type"})).json())
     assert (types["code"][0], types["debug"][0]) == (375, 45)  # the 75 minutes moved

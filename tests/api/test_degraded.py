@@ -32,7 +32,7 @@ async def test_core_flows_work_without_redis(api_without_redis: ApiProcess, db) 
     async with httpx.AsyncClient(base_url=api_without_redis.url, timeout=20) as c:
         user = await register(c)
         r = await user.post("/v1/logs", json={
-            "title": "Works without Redis", "activity_type": "code",
+            "title": "Works without Redis", "type": "code",
             "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:30:00+00:00",
             "tags": ["python"],
         })

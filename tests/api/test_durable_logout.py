@@ -11,7 +11,7 @@ import redis.asyncio as aioredis
 from tests.support.servers import ApiProcess
 from tests.support.users import register
 
-ENTRY = {"title": "After logout", "activity_type": "code",
+ENTRY = {"title": "After logout", "type": "code",
          "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:00:00+00:00"}
 
 

@@ -11,7 +11,7 @@ from backend.api.timebounds import RANGE_TEXT
 from tests.support.users import ApiUser
 
 PROBLEM = "application/problem+json"
-ENTRY = {"title": "Edge", "activity_type": "code",
+ENTRY = {"title": "Edge", "type": "code",
          "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:00:00+00:00"}
 
 
@@ -109,7 +109,7 @@ async def test_analytics_accepts_what_entries_accept(alice: ApiUser) -> None:
 
 async def test_timer_projects_and_reports_use_the_same_bound(alice: ApiUser) -> None:
     r = await alice.post("/v1/timers/backfill", json={
-        "minutes": 30, "title": "x", "activity_type": "code",
+        "minutes": 30, "title": "x", "type": "code",
         "end_time": "0001-01-01T00:00:00Z"})
     range_error(r, "end_time")
     r = await alice.post("/v1/projects", json={"name": "edge-dates", "start_date": "0001-01-01"})

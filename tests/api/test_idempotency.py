@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-ENTRY = {"title": "Retried over a flaky link", "activity_type": "code",
+ENTRY = {"title": "Retried over a flaky link", "type": "code",
          "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:00:00+00:00"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 async def _log_day(user, day: int) -> None:
     r = await user.post("/v1/logs", json={
-        "title": f"Work on day {day}", "activity_type": "code",
+        "title": f"Work on day {day}", "type": "code",
         "start_time": f"2026-10-{day:02d}T09:00:00+00:00",
         "end_time": f"2026-10-{day:02d}T10:00:00+00:00"})
     assert r.status_code == 201, r.text

@@ -382,7 +382,7 @@ async def test_get_list_and_delete(client, db, orm):
     assert "content" not in page["items"][0] and "facts" not in page["items"][0]
     only = (await user.get("/v1/insights", params={"status": "completed"})).json()
     assert [i["id"] for i in only["items"]] == [done]
-    daily = (await user.get("/v1/insights", params={"report_type": "daily", "limit": 1})).json()
+    daily = (await user.get("/v1/insights", params={"type": "daily", "limit": 1})).json()
     assert [i["id"] for i in daily["items"]] == [queued] and daily["limit"] == 1
     bad = await user.get("/v1/insights", params={"status": "lost"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"

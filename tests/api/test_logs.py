@@ -15,7 +15,7 @@ T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 def entry(**over):
     body = {
         "title": "Fix flaky login test",
-        "activity_type": "debug",
+        "type": "debug",
         "start_time": T0.isoformat(),
         "end_time": (T0 + timedelta(minutes=90)).isoformat(),
     }
@@ -54,19 +54,18 @@ async def test_create_returns_entry_and_stores_row(alice, db):
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["title"] == "Fix flaky login test"
-    assert body["project"] == {"id": project, "name": "Billing"}
-    assert body["project_id"] == project
+    assert (body["project_id"], body["project_name"]) == (project, "Billing")
     assert body["tags"] == ["my-thing", "python"]
     assert body["duration_minutes"] == 90
     assert datetime.fromisoformat(body["start_time"]) == T0
-    assert set(body) == {"id", "title", "description", "activity_type", "project_id", "project",
+    assert set(body) == {"id", "title", "description", "type", "project_id", "project_name",
                          "tags", "start_time", "end_time", "duration_minutes", "value_rating",
                          "impact_level", "created_at", "updated_at"}
     row = await db.fetchrow("SELECT * FROM log_entries WHERE id = $1::uuid", body["id"])
     assert row["user_id"] == uuid.UUID(alice.id)
     assert row["title"] == "Fix flaky login test"
     assert row["description"] == "race in fixture"
-    assert (row["activity_type"], row["value_rating"], row["impact_level"]) == (
+    assert (row["type"], row["value_rating"], row["impact_level"]) == (
         "debug", "high", "team")
     assert row["duration_minutes"] == 90
     tags = await db.fetch("""SELECT t.name, t.user_id FROM log_entry_tags lt
@@ -80,7 +79,7 @@ async def test_defaults(alice):
     body = await create(alice)
     assert body["value_rating"] == "medium"
     assert body["impact_level"] == "personal"
-    assert body["project"] is None and body["project_id"] is None
+    assert body["project_name"] is None and body["project_id"] is None
     assert body["tags"] == [] and body["description"] == ""
 
 
@@ -97,11 +96,11 @@ async def test_put_replaces_whole_entry(alice, db):
                            description="old", value_rating="high")
     new_start = T0 + timedelta(days=1)
     r = await alice.put(f"/v1/logs/{created['id']}", json=entry(
-        title="Review PR", activity_type="review", tags=["alpha", "beta"],
+        title="Review PR", type="review", tags=["alpha", "beta"],
         start_time=new_start.isoformat(), end_time=(new_start + timedelta(hours=2)).isoformat()))
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["title"] == "Review PR" and body["activity_type"] == "review"
+    assert body["title"] == "Review PR" and body["type"] == "review"
     assert body["project_id"] is None and body["description"] == ""
     assert body["value_rating"] == "medium"
     assert body["tags"] == ["alpha", "beta"]
@@ -120,7 +119,7 @@ async def test_put_requires_full_body(alice):
     created = await create(alice)
     r = await alice.put(f"/v1/logs/{created['id']}", json={"title": "only title"})
     assert r.status_code == 422
-    assert {"activity_type", "start_time", "end_time"} <= fields_of(r)
+    assert {"type", "start_time", "end_time"} <= fields_of(r)
 
 
 async def test_patch_changes_only_given_fields(alice, db):
@@ -132,11 +131,11 @@ async def test_patch_changes_only_given_fields(alice, db):
     body = r.json()
     assert body["title"] == "Renamed"
     assert body["description"] == "keep me"
-    assert body["project"] == {"id": project, "name": "Infra"}
+    assert (body["project_id"], body["project_name"]) == (project, "Infra")
     assert body["tags"] == ["docker", "k8s"]
     assert body["start_time"] == created["start_time"]
     r = await alice.patch(f"/v1/logs/{created['id']}", json={"project_id": None})
-    assert r.status_code == 200 and r.json()["project"] is None
+    assert r.status_code == 200 and r.json()["project_name"] is None
     assert await db.fetchval("SELECT project_id FROM log_entries WHERE id = $1::uuid",
                              created["id"]) is None
 
@@ -151,7 +150,7 @@ async def test_patch_revalidates_merged_times(alice, db):
     assert row["start_time"] == T0
 
 
-@pytest.mark.parametrize("field", ["title", "activity_type", "start_time", "tags"])
+@pytest.mark.parametrize("field", ["title", "type", "start_time", "tags"])
 async def test_patch_null_for_required_field_is_422(alice, field):
     created = await create(alice)
     r = await alice.patch(f"/v1/logs/{created['id']}", json={field: None})
@@ -202,7 +201,7 @@ LONG = "x" * 201
     ({"title": LONG}, "title"),
     ({"title": None}, "title"),
     ({"description": "d" * 2001}, "description"),
-    ({"activity_type": "sleeping"}, "activity_type"),
+    ({"type": "sleeping"}, "type"),
     ({"value_rating": "huge"}, "value_rating"),
     ({"impact_level": "galaxy"}, "impact_level"),
     ({"start_time": "2026-03-10T09:00:00"}, "start_time"),
@@ -227,7 +226,7 @@ async def test_create_validation(alice, db, over, field):
     assert await count_entries(db, alice) == before
 
 
-@pytest.mark.parametrize("missing", ["title", "activity_type", "start_time", "end_time"])
+@pytest.mark.parametrize("missing", ["title", "type", "start_time", "end_time"])
 async def test_required_fields(alice, missing):
     body = entry()
     del body[missing]
@@ -328,11 +327,11 @@ async def test_list_timezone_date_filter(client):
 async def test_list_filters(client, db):
     u = await register(client)
     project = await make_project(db, u)
-    await create(u, title="A code", activity_type="code", project_id=project, tags=["python"],
+    await create(u, title="A code", type="code", project_id=project, tags=["python"],
                  value_rating="high", impact_level="team")
-    await create(u, title="B meeting", activity_type="meeting", tags=["stakeholder"],
+    await create(u, title="B meeting", type="meeting", tags=["stakeholder"],
                  description="Quarterly PLANNING sync")
-    await create(u, title="C docs 100%", activity_type="docs", value_rating="low",
+    await create(u, title="C docs 100%", type="docs", value_rating="low",
                  impact_level="company", tags=["python", "documentation"])
     assert sorted(titles(await listing(u, project_id=project))) == ["A code"]
     assert sorted(titles(await listing(u, type="code,docs"))) == ["A code", "C docs 100%"]
@@ -397,7 +396,7 @@ async def test_list_items_carry_project_and_tags(client, db):
     project = await make_project(db, u, "Listed")
     await create(u, project_id=project, tags=["zeta", "go"])
     item = (await listing(u))["items"][0]
-    assert item["project"] == {"id": project, "name": "Listed"}
+    assert (item["project_id"], item["project_name"]) == (project, "Listed")
     assert item["tags"] == ["go", "zeta"]
 
 
@@ -425,11 +424,11 @@ async def test_bulk_all_or_nothing(client, db):
     u = await register(client)
     good = entry(tags=["never-created"])
     bad_time = entry(end_time=T0.isoformat())
-    bad_type = entry(activity_type="nap")
+    bad_type = entry(type="nap")
     r = await u.post("/v1/logs/bulk",
                      json={"entries": [good, good, good, bad_time, good, bad_type]})
     assert r.status_code == 422
-    assert fields_of(r) == {"entries.3.end_time", "entries.5.activity_type"}
+    assert fields_of(r) == {"entries.3.end_time", "entries.5.type"}
     assert await count_entries(db, u) == 0
     assert await db.fetchval("SELECT count(*) FROM tags WHERE user_id = $1::uuid", u.id) == 0
 
@@ -508,6 +507,6 @@ async def test_openapi_documents_log_endpoints(client):
         assert "422" in op["responses"] or method in ("get", "delete") and "{" in path
     post = paths["/v1/logs"]["post"]
     schema = post["requestBody"]["content"]["application/json"]["schema"]
-    assert {"title", "activity_type", "start_time", "end_time"} <= set(schema["required"])
+    assert {"title", "type", "start_time", "end_time"} <= set(schema["required"])
     params = {p["name"] for p in paths["/v1/logs"]["get"]["parameters"]}
     assert {"start_date", "end_date", "type", "tags", "q", "sort", "limit", "offset"} <= params

@@ -8,7 +8,7 @@ import re
 
 from tests.support.users import ApiUser
 
-ENTRY = {"title": "Counted", "activity_type": "code",
+ENTRY = {"title": "Counted", "type": "code",
          "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:00:00+00:00"}
 
 

@@ -13,7 +13,7 @@ async def add_entry(db, user_id, project_id, *, start=T0, minutes=60, kind="code
                     value="medium", impact="personal"):
     """A log entry written straight to SQL, as /v1/logs would store it."""
     return await db.fetchval(
-        "INSERT INTO log_entries (user_id, project_id, title, activity_type, start_time, "
+        "INSERT INTO log_entries (user_id, project_id, title, type, start_time, "
         "end_time, value_rating, impact_level) VALUES ($1::uuid, $2::uuid, 'work', $3, $4, $5, "
         "$6, $7) RETURNING id",
         user_id, project_id, kind, start, start + timedelta(minutes=minutes), value, impact,
@@ -369,7 +369,7 @@ async def test_openapi_documents_project_endpoints(client):
 async def test_entries_written_through_the_logs_api_count(alice, bob, db):
     p = await make(alice, "Apollo")
     r = await alice.post("/v1/logs", json={
-        "title": "Ship it", "activity_type": "code", "project_id": p["id"],
+        "title": "Ship it", "type": "code", "project_id": p["id"],
         "start_time": "2026-03-02T09:00:00Z", "end_time": "2026-03-02T10:15:00Z"})
     assert r.status_code == 201, r.text
     got = (await alice.get(f"/v1/projects/{p['id']}")).json()
@@ -378,7 +378,7 @@ async def test_entries_written_through_the_logs_api_count(alice, bob, db):
     assert (await alice.delete(f"/v1/projects/{p['id']}")).status_code == 409
     # bob cannot file an entry under alice's project either.
     r = await bob.post("/v1/logs", json={
-        "title": "Sneak", "activity_type": "code", "project_id": p["id"],
+        "title": "Sneak", "type": "code", "project_id": p["id"],
         "start_time": "2026-03-02T09:00:00Z", "end_time": "2026-03-02T10:00:00Z"})
     assert r.status_code in (404, 422)
     assert (await alice.get(f"/v1/projects/{p['id']}")).json()["entry_count"] == 1

@@ -27,7 +27,7 @@ LIMITS = {
     "ENGLOG_TRUSTED_PROXIES": "127.0.0.1",
     "ENGLOG_METRICS_TOKEN": "",
 }
-ENTRY = {"title": "Limited", "activity_type": "code",
+ENTRY = {"title": "Limited", "type": "code",
          "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:00:00+00:00"}
 _ips = count(1)
 

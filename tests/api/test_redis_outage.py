@@ -45,7 +45,7 @@ async def test_write_during_outage_invalidates_cache_after_recovery(
     async with httpx.AsyncClient(base_url=api_on_private_redis.url, timeout=20) as c:
         user = await register(c)
         r = await user.post("/v1/logs", json={
-            "title": "Before the outage", "activity_type": "code",
+            "title": "Before the outage", "type": "code",
             "start_time": "2026-11-03T09:00:00+00:00", "end_time": "2026-11-03T10:00:00+00:00"})
         assert r.status_code == 201, r.text
         entry_id = r.json()["id"]

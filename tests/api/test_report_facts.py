@@ -156,7 +156,7 @@ async def test_month_facts_match_hand_computed_figures(october, db):
     assert prev["totals"] == PREVIOUS
     assert prev["change_pct"] == CHANGE
     # Two of the 9 metrics, to show they are the period's (analytics tests cover all 9):
-    assert facts["metrics"]["high_value_pct"] == 76.6        # 800 / 1045 = 76.56 %
+    assert facts["metrics"]["high_value_percentage"] == 76.6        # 800 / 1045 = 76.56 %
     assert facts["metrics"]["collaboration_ratio"] == 0.273  # (30 + 150 + 105) / 1045
     # Plain JSON all the way down: the stored copy is identical after a round trip.
     stored = await db.fetchval("SELECT facts FROM generated_insights WHERE id = $1::uuid",
@@ -181,7 +181,7 @@ async def test_month_payload_carries_entries_and_options(october, db):
     first, last = msg.entries[0], msg.entries[-1]
     assert (first.title, first.project, list(first.tags), first.duration_minutes) == (
         "Ship the importer", "Atlas", ["python"], 120)
-    assert (first.value_rating, first.impact_level, first.activity_type) == (
+    assert (first.value_rating, first.impact_level, first.type) == (
         "high", "product", "code")
     assert first.start_time == "2026-10-01T09:00:00-04:00"  # RFC 3339 in the user's zone
     assert (last.title, last.start_time, last.end_time) == (

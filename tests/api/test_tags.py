@@ -13,7 +13,7 @@ async def add_entry(db, user_id, tag_ids, *, days_ago=1, minutes=60):
     """A tagged log entry written straight to SQL, as /v1/logs would store it."""
     start = datetime.now(UTC) - timedelta(days=days_ago)
     entry = await db.fetchval(
-        "INSERT INTO log_entries (user_id, title, activity_type, start_time, end_time) "
+        "INSERT INTO log_entries (user_id, title, type, start_time, end_time) "
         "VALUES ($1::uuid, 'work', 'code', $2, $3) RETURNING id",
         user_id, start, start + timedelta(minutes=minutes),
     )
@@ -247,7 +247,7 @@ async def test_openapi_documents_tag_endpoints(client):
 
 async def test_tags_created_by_the_logs_api_are_counted(alice, bob):
     r = await alice.post("/v1/logs", json={
-        "title": "Fix", "activity_type": "debug", "tags": ["Python", "Flaky Test"],
+        "title": "Fix", "type": "debug", "tags": ["Python", "Flaky Test"],
         "start_time": "2026-03-02T09:00:00Z", "end_time": "2026-03-02T10:00:00Z"})
     assert r.status_code == 201, r.text
     counts = {t["name"]: t["usage_count"] for t in (await all_tags(alice))["items"]}

@@ -45,11 +45,11 @@ async def backdate(db, user, minutes):
 async def test_start_stores_timer_and_current_shows_it(user, db):
     project = await make_project(db, user, "Ops")
     r = await user.post("/v1/timers/start", json={
-        "title": "Deploy", "activity_type": "ops", "project_id": project,
+        "title": "Deploy", "type": "ops", "project_id": project,
         "tags": ["Docker", "rollout"], "impact_level": "team"})
     assert r.status_code == 201, r.text
     t = r.json()
-    assert t["title"] == "Deploy" and t["activity_type"] == "ops"
+    assert t["title"] == "Deploy" and t["type"] == "ops"
     assert t["project_id"] == project and t["tags"] == ["docker", "rollout"]
     assert t["value_rating"] == "medium" and t["impact_level"] == "team"
     assert t["elapsed_seconds"] >= 0
@@ -65,7 +65,7 @@ async def test_start_without_body_uses_defaults(user, db):
     r = await user.post("/v1/timers/start")
     assert r.status_code == 201, r.text
     t = r.json()
-    assert (t["title"], t["activity_type"], t["tags"], t["project_id"]) == ("", "code", [], None)
+    assert (t["title"], t["type"], t["tags"], t["project_id"]) == ("", "code", [], None)
     assert await timer_row(db, user) is not None
 
 
@@ -93,15 +93,15 @@ async def test_concurrent_starts_exactly_one_wins(user, db):
 
 async def test_stop_creates_entry_and_removes_timer(user, db, redis_client, redis_prefix):
     project = await make_project(db, user, "Core")
-    await user.post("/v1/timers/start", json={"title": "Pairing", "activity_type": "mentoring",
+    await user.post("/v1/timers/start", json={"title": "Pairing", "type": "mentoring",
                                                "project_id": project, "tags": ["pair-programming"]})
     await backdate(db, user, 45)
     version = int(await redis_client.get(f"{redis_prefix}datav:{user.id}") or 0)
     r = await user.post("/v1/timers/stop")
     assert r.status_code == 201, r.text
     e = r.json()
-    assert e["title"] == "Pairing" and e["activity_type"] == "mentoring"
-    assert e["project"] == {"id": project, "name": "Core"}
+    assert e["title"] == "Pairing" and e["type"] == "mentoring"
+    assert (e["project_id"], e["project_name"]) == (project, "Core")
     assert e["tags"] == ["pair-programming"]
     assert e["duration_minutes"] == 45
     assert await timer_row(db, user) is None
@@ -145,7 +145,7 @@ async def test_stop_without_title_is_422_and_timer_keeps_running(user, db):
 @pytest.mark.parametrize(("body", "field"), [
     ({"end_time": "2000-01-01T00:00:00Z"}, "end_time"),
     ({"end_time": "2030-01-01T00:00:00"}, "end_time"),
-    ({"activity_type": "nap"}, "activity_type"),
+    ({"type": "nap"}, "type"),
     ({"tags": ["no way!"]}, "tags"),
     ({"extra": 1}, "extra"),
     ({"project_id": str(uuid.uuid4())}, "project_id"),
@@ -185,23 +185,23 @@ async def test_concurrent_stops_create_one_entry(user, db):
 async def test_patch_running_timer(user, db):
     project = await make_project(db, user)
     await user.post("/v1/timers/start", json={"title": "a", "tags": ["x"], "project_id": project})
-    r = await user.patch("/v1/timers/current", json={"title": "b", "activity_type": "review"})
+    r = await user.patch("/v1/timers/current", json={"title": "b", "type": "review"})
     assert r.status_code == 200, r.text
     t = r.json()
-    assert (t["title"], t["activity_type"], t["tags"], t["project_id"]) == (
+    assert (t["title"], t["type"], t["tags"], t["project_id"]) == (
         "b", "review", ["x"], project)
     r = await user.patch("/v1/timers/current", json={"project_id": None, "tags": []})
     assert r.status_code == 200
     row = await timer_row(db, user)
-    assert (row["title"], row["activity_type"], row["project_id"]) == ("b", "review", None)
+    assert (row["title"], row["type"], row["project_id"]) == ("b", "review", None)
     stopped = (await user.post("/v1/timers/stop")).json()
-    assert stopped["title"] == "b" and stopped["tags"] == [] and stopped["project"] is None
+    assert stopped["title"] == "b" and stopped["tags"] == [] and stopped["project_name"] is None
 
 
 @pytest.mark.parametrize(("body", "field"), [
     ({"title": None}, "title"),
     ({"title": "x" * 201}, "title"),
-    ({"activity_type": "nap"}, "activity_type"),
+    ({"type": "nap"}, "type"),
     ({"started_at": "2026-01-01T00:00:00Z"}, "started_at"),
     ({"project_id": str(uuid.uuid4())}, "project_id"),
 ])
@@ -217,7 +217,7 @@ async def test_patch_without_timer_is_404(user):
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ({"activity_type": "nap"}, "activity_type"),
+    ({"type": "nap"}, "type"),
     ({"title": "x" * 201}, "title"),
     ({"tags": ["bad tag!"]}, "tags"),
     ({"project_id": "nope"}, "project_id"),
@@ -253,7 +253,7 @@ async def test_timer_survives_api_restart(api_server, client, db):
 async def test_backfill(user, db):
     end = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     r = await user.post("/v1/timers/backfill", json={
-        "minutes": 45, "title": "Incident review", "activity_type": "review",
+        "minutes": 45, "title": "Incident review", "type": "review",
         "tags": ["incident"], "end_time": end.isoformat()})
     assert r.status_code == 201, r.text
     e = r.json()
@@ -266,7 +266,7 @@ async def test_backfill(user, db):
 
 async def test_backfill_defaults_to_ending_now(user, db):
     r = await user.post("/v1/timers/backfill",
-                        json={"minutes": 1440, "title": "Whole day", "activity_type": "planning"})
+                        json={"minutes": 1440, "title": "Whole day", "type": "planning"})
     assert r.status_code == 201, r.text
     e = r.json()
     assert e["duration_minutes"] == 1440
@@ -280,14 +280,14 @@ async def test_backfill_defaults_to_ending_now(user, db):
     ({"minutes": 1441}, "minutes"),
     ({"minutes": "lots"}, "minutes"),
     ({"title": ""}, "title"),
-    ({"activity_type": None}, "activity_type"),
+    ({"type": None}, "type"),
     ({"end_time": "2026-03-10T12:00:00"}, "end_time"),
     ({"project_id": str(uuid.uuid4())}, "project_id"),
     ({"oops": True}, "oops"),
 ])
 async def test_backfill_validation(user, db, body, field):
     r = await user.post("/v1/timers/backfill",
-                        json={"minutes": 30, "title": "t", "activity_type": "code", **body})
+                        json={"minutes": 30, "title": "t", "type": "code", **body})
     assert r.status_code == 422 and field in fields_of(r)
     assert await entries(db, user) == []
 
@@ -310,7 +310,7 @@ async def test_isolation(client, db):
     r = await bob.patch("/v1/timers/current", json={"project_id": project})
     assert r.status_code == 422
     r = await bob.post("/v1/timers/backfill", json={"minutes": 5, "title": "t",
-                                                     "activity_type": "code",
+                                                     "type": "code",
                                                      "project_id": project})
     assert r.status_code == 422 and fields_of(r) == {"project_id"}
     assert (await timer_row(db, alice))["title"] == "alice's"

@@ -70,7 +70,7 @@ async def test_api_runs_as_a_non_superuser_role_with_a_redis_password(
             assert (health["database"], health["redis"]) == ("ok", "ok")
             user = await register(c)
             r = await user.post("/v1/logs", json={
-                "title": "As the app role", "activity_type": "code",
+                "title": "As the app role", "type": "code",
                 "start_time": "2026-11-02T09:00:00+00:00",
                 "end_time": "2026-11-02T10:00:00+00:00"})
             assert r.status_code == 201, r.text

@@ -57,7 +57,7 @@ async def test_backup_drop_restore_gives_back_the_same_rows_and_login(api_env, t
             project = (await user.post("/v1/projects", json={"name": "backup-drill"})).json()
             for i in range(5):
                 r = await user.post("/v1/logs", json={
-                    "title": f"Before the backup {i}", "activity_type": "code",
+                    "title": f"Before the backup {i}", "type": "code",
                     "project_id": project["id"], "tags": ["backup", f"t{i}"],
                     "start_time": f"2026-11-0{i + 2}T09:00:00+00:00",
                     "end_time": f"2026-11-0{i + 2}T10:00:00+00:00"})

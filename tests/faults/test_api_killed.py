@@ -45,7 +45,7 @@ async def test_killed_mid_load_every_entry_stored_exactly_once(api_env, tmp_path
                 out = []
                 for i in range(PER_CLIENT):
                     headers = {**user.headers, "Idempotency-Key": f"{run}-{n}-{i}"}
-                    body = {"title": f"{run}-{n}-{i}", "activity_type": "code",
+                    body = {"title": f"{run}-{n}-{i}", "type": "code",
                             "start_time": "2026-11-02T09:00:00+00:00",
                             "end_time": "2026-11-02T10:00:00+00:00"}
                     out.append(await post_until_stored(c, headers, body))

@@ -41,7 +41,7 @@ def api_via_proxy(api_env: dict[str, str], pg_proxy: TcpProxy, tmp_path_factory)
 
 
 def entry(title: str) -> dict:
-    return {"title": title, "activity_type": "code", "tags": TAGS,
+    return {"title": title, "type": "code", "tags": TAGS,
             "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:00:00+00:00"}
 
 

@@ -21,7 +21,7 @@ from tests.support.servers import ApiProcess
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.users import register
 
-ENTRY = {"title": "While Redis hangs", "activity_type": "code", "tags": ["redis"],
+ENTRY = {"title": "While Redis hangs", "type": "code", "tags": ["redis"],
          "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:00:00+00:00"}
 
 

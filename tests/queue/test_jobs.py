@@ -21,7 +21,7 @@ async def _user_with_data(db, *, due_in: str | None) -> uuid.UUID:
     pid = await db.fetchval(
         "INSERT INTO projects (owner_id, name) VALUES ($1, 'p') RETURNING id", uid)
     eid = await db.fetchval(
-        "INSERT INTO log_entries (user_id, project_id, title, activity_type, start_time, "
+        "INSERT INTO log_entries (user_id, project_id, title, type, start_time, "
         "end_time) VALUES ($1, $2, 't', 'code', now() - interval '1 hour', now()) RETURNING id",
         uid, pid)
     tid = await db.fetchval(

@@ -18,7 +18,7 @@ async def add_entry(db, user_id: str, start: datetime, minutes: int, activity: s
                     title: str | None = None) -> uuid.UUID:
     """One entry (duration_minutes is the generated column), with predefined tags by name."""
     entry_id = await db.fetchval(
-        "INSERT INTO log_entries (user_id, project_id, title, activity_type, start_time, "
+        "INSERT INTO log_entries (user_id, project_id, title, type, start_time, "
         "end_time, value_rating, impact_level) VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8) "
         "RETURNING id",
         user_id, project, title or f"{activity} {start:%m-%d %H:%M}", activity, start,

@@ -121,7 +121,7 @@ def seeded(api_url: str) -> dict[str, Any]:
             assert p.status_code == 201, p.text
             projects[name] = p.json()["id"]
         for day, s, e, typ, title, proj, tags, value, impact in SEED_ENTRIES:
-            body = {"title": title, "activity_type": typ, "tags": tags,
+            body = {"title": title, "type": typ, "tags": tags,
                     "start_time": f"2025-03-{day:02d}T{s}:00+00:00",
                     "end_time": f"2025-03-{day:02d}T{e}:00+00:00",
                     "value_rating": value, "impact_level": impact}

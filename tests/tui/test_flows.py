@@ -14,6 +14,7 @@ from tui.screens.entries import EntriesScreen
 from tui.screens.entry_editor import EntryEditor
 from tui.screens.quick_add import QuickAddModal
 from tui.screens.timer import StartTimerModal
+from tui.widgets.status import StatusLine
 
 
 def session_of(user: ApiUser) -> dict[str, Any]:
@@ -43,6 +44,11 @@ async def test_register_from_first_run(api_url, db, tmp_path, monkeypatch):
         await type_text(pilot, "Hopper")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        # The status bar names the new account (issue 7: it said "not logged in").
+        status = app.screen.query_one(StatusLine)
+        await wait_for(pilot, lambda: text_of(status).startswith("Grace Hopper │"),
+                       "the new user in the status bar")
+        assert "not logged in" not in text_of(status)
     row = await db.fetchrow("SELECT first_name, last_name, timezone FROM users WHERE email=$1",
                             email)
     assert dict(row) == {"first_name": "Grace", "last_name": "Hopper",
@@ -50,6 +56,26 @@ async def test_register_from_first_run(api_url, db, tmp_path, monkeypatch):
     tokens = app.paths.tokens
     assert stat.S_IMODE(os.stat(tokens).st_mode) == 0o600
     assert "refresh_token" in tokens.read_text()
+
+
+async def test_an_account_without_a_name_shows_its_email_in_the_status_bar(api_url, tmp_path):
+    # Names are optional when registering; the status bar said "not logged in" then, while
+    # the dashboard showed the new account's data (issue 7).
+    email = f"nameless-{uuid.uuid4().hex[:8]}@example.com"
+    app = make_app(tmp_path, api_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.focused.id == "reg-email", "register form")
+        await type_text(pilot, email)
+        await pilot.press("tab")
+        await type_text(pilot, "a long enough password")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        status = app.screen.query_one(StatusLine)
+        await wait_for(pilot, lambda: text_of(status).startswith(f"{email} │"),
+                       "the new account's email in the status bar")
+        assert "not logged in" not in text_of(status)
 
 
 async def test_wrong_password_is_shown_in_place(api_url, alice, tmp_path):
@@ -123,11 +149,11 @@ async def test_quick_add_stores_parsed_fields(api_url, alice, db, tmp_path):
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, QuickAddModal), "saved")
     row = await db.fetchrow(
-        "SELECT e.id, activity_type, duration_minutes, value_rating, impact_level, project_id "
+        "SELECT e.id, type, duration_minutes, value_rating, impact_level, project_id "
         "FROM log_entries e WHERE user_id=$1::uuid AND title=$2", alice.id,
         "Fix token refresh race")
     assert row is not None
-    assert (row["activity_type"], row["duration_minutes"]) == ("code", 90)
+    assert (row["type"], row["duration_minutes"]) == ("code", 90)
     assert (row["value_rating"], row["impact_level"]) == ("high", "product")
     assert str(row["project_id"]) == project_id
     tags = await db.fetch("SELECT t.name FROM log_entry_tags lt JOIN tags t ON t.id=lt.tag_id "
@@ -147,7 +173,7 @@ async def _open_editor_on_first_entry(app, pilot) -> None:
 
 async def test_edit_entry_changes_stored_title(api_url, alice, db, tmp_path):
     r = await alice.post("/v1/logs", json={
-        "title": "Old title", "activity_type": "docs",
+        "title": "Old title", "type": "docs",
         "start_time": "2025-03-13T09:00:00+00:00", "end_time": "2025-03-13T10:00:00+00:00"})
     assert r.status_code == 201, r.text
     app = make_app(tmp_path, api_url, session_of(alice))
@@ -164,7 +190,7 @@ async def test_edit_entry_changes_stored_title(api_url, alice, db, tmp_path):
 
 async def test_validation_error_is_shown_next_to_its_field(api_url, alice, db, tmp_path):
     r = await alice.post("/v1/logs", json={
-        "title": "Keep me", "activity_type": "docs",
+        "title": "Keep me", "type": "docs",
         "start_time": "2025-03-13T09:00:00+00:00", "end_time": "2025-03-13T10:00:00+00:00"})
     assert r.status_code == 201, r.text
     app = make_app(tmp_path, api_url, session_of(alice))
@@ -185,7 +211,7 @@ async def test_validation_error_is_shown_next_to_its_field(api_url, alice, db, t
 
 async def test_generate_weekly_report_shows_progress(api_url, alice, db, tmp_path):
     r = await alice.post("/v1/logs", json={
-        "title": "Something to report", "activity_type": "code",
+        "title": "Something to report", "type": "code",
         "start_time": "2025-03-13T09:00:00+00:00", "end_time": "2025-03-13T10:00:00+00:00"})
     assert r.status_code == 201, r.text
     app = make_app(tmp_path, api_url, session_of(alice))
@@ -237,7 +263,7 @@ async def test_entries_added_offline_are_sent_once_when_server_returns(
 async def test_outbox_retry_after_ambiguous_send_does_not_duplicate(api_url, alice, db,
                                                                     tmp_path):
     """A request that timed out may have been stored: the retry finds it instead of resending."""
-    body = {"title": "Maybe sent", "activity_type": "code", "tags": [],
+    body = {"title": "Maybe sent", "type": "code", "tags": [],
             "start_time": "2025-03-11T09:00:00+00:00", "end_time": "2025-03-11T09:30:00+00:00"}
     r = await alice.post("/v1/logs", json=body)
     assert r.status_code == 201, r.text

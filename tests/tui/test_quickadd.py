@@ -15,7 +15,7 @@ def test_full_example():
               "value:high impact:product", NOW)
     assert q.ok, q.errors
     assert q.minutes == 90
-    assert q.activity_type == "code"
+    assert q.type == "code"
     assert q.title == "Fix token refresh race"
     assert q.project == "auth-modernization"
     assert q.tags == ["bug-fix", "p1-high"]
@@ -57,14 +57,14 @@ def test_at_and_yesterday_with_bare_title():
 def test_order_free_aliases_and_default_type():
     q = parse("#ops-review 'Rotate certs' 2h v:low i:team", NOW, default_type="ops")
     assert q.ok, q.errors
-    assert (q.title, q.activity_type, q.minutes) == ("Rotate certs", "ops", 120)
+    assert (q.title, q.type, q.minutes) == ("Rotate certs", "ops", 120)
     assert (q.value_rating, q.impact_level) == ("low", "team")
-    assert parse("1h coding x", NOW).activity_type == "code"
+    assert parse("1h coding x", NOW).type == "code"
 
 
 def test_only_first_duration_and_type_are_taken():
     q = parse("30m review code 2h", NOW)
-    assert (q.minutes, q.activity_type, q.title) == (30, "review", "code 2h")
+    assert (q.minutes, q.type, q.title) == (30, "review", "code 2h")
 
 
 @pytest.mark.parametrize("line,error", [

@@ -33,7 +33,7 @@ async def test_generate_weekly_report_and_read_it(report_stack: Stack, tmp_path)
             start = f"2025-03-{day}T09:00:00+00:00"
             end = f"2025-03-{day}T{9 + minutes // 60:02d}:{minutes % 60:02d}:00+00:00"
             r = await user.post("/v1/logs", json={
-                "title": title, "activity_type": kind, "start_time": start, "end_time": end,
+                "title": title, "type": kind, "start_time": start, "end_time": end,
                 "value_rating": "high", "impact_level": "product"})
             assert r.status_code == 201, r.text
 

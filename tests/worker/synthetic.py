@@ -50,7 +50,7 @@ def entry(i: int, day: date, hour: int, kind: str, project: str, minutes: int, v
     start = datetime(day.year, day.month, day.day, hour)
     return pb.LogEntry(
         id=f"e{i}", title=title or TITLES[kind][i % len(TITLES[kind])], description="",
-        activity_type=kind, project=project, start_time=start.isoformat() + "+00:00",
+        type=kind, project=project, start_time=start.isoformat() + "+00:00",
         end_time=(start + timedelta(minutes=minutes)).isoformat() + "+00:00",
         duration_minutes=minutes, value_rating=value, impact_level=impact)
 
@@ -88,7 +88,7 @@ def facts_for(entries: list[pb.LogEntry], start: date, end: date, tz: str = "UTC
     vw = {"low": 1, "medium": 2, "high": 3}
     iw = {"personal": 1, "team": 2, "product": 3, "company": 4}
     for e in entries:
-        by["type"][e.activity_type] += e.duration_minutes
+        by["type"][e.type] += e.duration_minutes
         by["value"][e.value_rating] += e.duration_minutes
         by["impact"][e.impact_level] += e.duration_minutes
         projects[e.project or "No project"][0] += e.duration_minutes
@@ -96,7 +96,7 @@ def facts_for(entries: list[pb.LogEntry], start: date, end: date, tz: str = "UTC
         start_dt = datetime.fromisoformat(e.start_time)
         hours[start_dt.hour] += e.duration_minutes
         weekdays[start_dt.strftime("%A")] += e.duration_minutes
-        if e.activity_type in ("code", "debug", "docs", "planning", "learning") \
+        if e.type in ("code", "debug", "docs", "planning", "learning") \
                 and e.duration_minutes >= 60:
             focus += e.duration_minutes
         vi += e.duration_minutes * vw[e.value_rating] * iw[e.impact_level]
@@ -124,21 +124,20 @@ def facts_for(entries: list[pb.LogEntry], start: date, end: date, tz: str = "UTC
         "by_impact": dict(by["impact"]),
         "metrics": {
             "average_daily_hours": _r(total / 60 / len(days), 2) if days else 0,
-            "peak_hour": max(hours, key=lambda h: (hours[h], -h)) if hours else None,
+            "peak_productivity_hour": max(hours, key=lambda h: (hours[h], -h)) if hours else None,
             "most_productive_day": max(weekdays, key=weekdays.get) if weekdays else None,
-            "efficiency_score": pct(high + 0.6 * by["value"]["medium"]
-                                    + 0.2 * by["value"]["low"]),
-            "focus_time_pct": pct(focus),
+            "activity_efficiency_score": pct(by["type"]["code"] + by["type"]["debug"]
+                                             + by["type"]["docs"]),
+            "focus_time_percentage": pct(focus),
             "collaboration_ratio": _r(collab / total, 3) if total else 0,
-            "high_value_pct": pct(high),
-            "company_product_impact_ratio": _r((by["impact"]["company"]
-                                                + by["impact"]["product"]) / total, 3),
+            "high_value_percentage": pct(high),
+            "company_impact_ratio": pct(by["impact"]["company"] + by["impact"]["product"]),
             "value_impact_score": _r(100 * vi / (total * 12), 1) if total else 0,
         },
         "top_high_value": top(lambda e: vw[e.value_rating]),
         "top_high_impact": top(lambda e: iw[e.impact_level]),
-        "counts": {"mentoring": sum(e.activity_type == "mentoring" for e in entries),
-                   "review": sum(e.activity_type == "review" for e in entries)},
+        "counts": {"mentoring": sum(e.type == "mentoring" for e in entries),
+                   "review": sum(e.type == "review" for e in entries)},
         "previous": {"entries": 12, "minutes": 1200, "hours": 20, "active_days": 4},
         "change": {"entries_pct": _r(100 * (len(entries) - 12) / 12, 1),
                    "minutes_pct": _r(100 * (total - 1200) / 1200, 1)},

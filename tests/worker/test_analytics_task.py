@@ -9,7 +9,7 @@ from worker.analytics import process_analytics
 
 def _entry(start: str, minutes: int, kind: str, project: str = "") -> pb.LogEntry:
     return pb.LogEntry(
-        start_time=start, duration_minutes=minutes, activity_type=kind, project=project
+        start_time=start, duration_minutes=minutes, type=kind, project=project
     )
 
 

@@ -92,7 +92,7 @@ async def log_three_days(user: ApiUser) -> None:
     for i, (kind, minutes) in enumerate([("code", 120), ("review", 45), ("debug", 90)]):
         start = MONDAY + timedelta(days=i)
         r = await user.post("/v1/logs", json={
-            "title": f"Ship export step {i + 1}", "activity_type": kind,
+            "title": f"Ship export step {i + 1}", "type": kind,
             "start_time": start.isoformat(),
             "end_time": (start + timedelta(minutes=minutes)).isoformat(),
             "value_rating": "high", "impact_level": "product"})

@@ -8,8 +8,8 @@ FACTS = {
     "period": {"start": "2024-03-04", "end": "2024-03-10", "days": 7},
     "totals": {"entries": 15, "minutes": 1350, "hours": 22.5, "active_days": 5},
     "by_type": {"code": 750, "review": 75},
-    "metrics": {"peak_hour": 14, "collaboration_ratio": 0.375, "focus_time_pct": 80.0,
-                "value_impact_score": 64.2},
+    "metrics": {"peak_productivity_hour": 14, "collaboration_ratio": 0.375,
+                "focus_time_percentage": 80.0, "value_impact_score": 64.2},
     "counts": {"mentoring": 1, "review": 2},
     "top_high_value": [{"title": "Upgrade to Python 3.12", "duration_minutes": 90}],
 }

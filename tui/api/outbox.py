@@ -85,7 +85,7 @@ class Outbox:
                              end_date=(start + timedelta(days=1)).date().isoformat(),
                              q=body["title"], limit=200)
         for e in page.get("items", []):
-            if (e["title"] == body["title"] and e["activity_type"] == body["activity_type"]
+            if (e["title"] == body["title"] and e["type"] == body["type"]
                     and datetime.fromisoformat(e["start_time"]) == start
                     and datetime.fromisoformat(e["end_time"]) == end):
                 return True

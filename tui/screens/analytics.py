@@ -19,13 +19,13 @@ PERIODS = [("This week", "week"), ("Last week", "last_week"), ("This month", "mo
            ("Last 30 days", "30d"), ("This year", "year")]
 METRICS = (
     ("average_daily_hours", "Average daily hours", "{:.1f} h"),
-    ("peak_hour", "Peak hour", "{}:00"),
+    ("peak_productivity_hour", "Peak hour", "{}:00"),
     ("most_productive_day", "Most productive day", "{}"),
-    ("efficiency_score", "Efficiency score", "{:.0f}"),
-    ("focus_time_pct", "Focus time", "{:.0f}%"),
+    ("activity_efficiency_score", "Code/debug/docs time", "{:.0f}%"),
+    ("focus_time_percentage", "Focus time", "{:.0f}%"),
     ("collaboration_ratio", "Collaboration ratio", "{:.2f}"),
-    ("high_value_pct", "High-value work", "{:.0f}%"),
-    ("company_product_impact_ratio", "Company/product impact", "{:.2f}"),
+    ("high_value_percentage", "High-value work", "{:.0f}%"),
+    ("company_impact_ratio", "Company/product impact", "{:.0f}%"),
     ("value_impact_score", "Value × impact score", "{:.1f}"),
 )
 
@@ -91,7 +91,7 @@ class AnalyticsScreen(MainScreen):
         self.query_one("#trend", BarChart).set_data(
             [(str(w.get("week_start"))[:10], w.get("minutes", 0)) for w in weeks])
         self.query_one("#hv-spark", Sparkline).data = [
-            float(w.get("high_value_pct") or 0) for w in weeks] or [0.0]
+            float(w.get("high_value_percentage") or 0) for w in weeks] or [0.0]
 
         dash = await app.api.get("/v1/analytics/dashboard", **dates)
         metrics = dash.get("metrics", {})

@@ -50,7 +50,7 @@ class DashboardScreen(MainScreen):
         elapsed = hms(self.englog.elapsed_since(timer["started_at"]).total_seconds())
         title = timer.get("title") or "(untitled)"
         tags = " ".join(f"#{t}" for t in timer.get("tags") or [])
-        panel.update(f"[bold green]● {elapsed}[/]  {title}  [dim]{timer.get('activity_type')}"
+        panel.update(f"[bold green]● {elapsed}[/]  {title}  [dim]{timer.get('type')}"
                      f" {tags}[/]\n{keys}")
 
     async def load(self) -> None:
@@ -68,7 +68,7 @@ class DashboardScreen(MainScreen):
         table.clear()
         for e in todays:
             table.add_row(entry_time_range(app, e), hm(e["duration_minutes"]),
-                          e["activity_type"], e["title"], (e.get("project") or {}).get("name", ""))
+                          e["type"], e["title"], e.get("project_name") or "")
         total_today = sum(e["duration_minutes"] for e in todays)
         goal = app.preferences.get("daily_goal_hours")
         goal_txt = f" of {goal}h goal" if goal else ""
@@ -78,7 +78,7 @@ class DashboardScreen(MainScreen):
         by_value = Counter[str]()
         by_impact = Counter[str]()
         for e in week:
-            by_type[e["activity_type"]] += e["duration_minutes"]
+            by_type[e["type"]] += e["duration_minutes"]
             by_value[e["value_rating"]] += e["duration_minutes"]
             by_impact[e["impact_level"]] += e["duration_minutes"]
         chart = self.query_one("#week-chart", BarChart)

@@ -98,8 +98,8 @@ class EntriesScreen(MainScreen):
             start = app.local(e["start_time"])
             end = app.local(e["end_time"])
             rows.append((f"{start:%a %d %b %Y}", f"{start:%H:%M}–{end:%H:%M}",
-                         hm(e["duration_minutes"]), e["activity_type"], e["title"],
-                         (e.get("project") or {}).get("name", ""),
+                         hm(e["duration_minutes"]), e["type"], e["title"],
+                         e.get("project_name") or "",
                          " ".join("#" + t for t in e.get("tags") or []),
                          e["value_rating"], e["impact_level"]))
             self.items.append(e)

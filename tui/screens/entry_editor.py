@@ -44,16 +44,16 @@ class EntryEditor(FormModal):
             end = app.now().replace(second=0, microsecond=0)
             start = end - timedelta(minutes=30)
         projects = [(p["name"], p["id"]) for p in app.projects_cache]
-        if e.get("project") and not any(v == e["project_id"] for _, v in projects):
-            projects.append((e["project"]["name"], e["project_id"]))
+        if e.get("project_id") and not any(v == e["project_id"] for _, v in projects):
+            projects.append((e.get("project_name") or "", e["project_id"]))
         default_type = app.preferences.get("default_activity_type") or "code"
         yield Field("Title", Input(e.get("title", ""), id="title"), "title")
         yield Field("Description", Input(e.get("description", ""), id="description"),
                     "description")
         with Horizontal(classes="row"):
-            yield Field("Type", Select(TYPE_OPTIONS, allow_blank=False, id="activity_type",
-                                       value=e.get("activity_type", default_type)),
-                        "activity_type")
+            yield Field("Type", Select(TYPE_OPTIONS, allow_blank=False, id="type",
+                                       value=e.get("type", default_type)),
+                        "type")
             yield Field("Project", Select(projects, prompt="(none)", id="project_id",
                                           value=e.get("project_id") or Select.NULL),
                         "project_id")
@@ -85,7 +85,7 @@ class EntryEditor(FormModal):
         tz = self.englog.tz
         return {
             "title": v["title"], "description": v["description"],
-            "activity_type": v["activity_type"], "project_id": v["project_id"],
+            "type": v["type"], "project_id": v["project_id"],
             "tags": split_tags(v["tags"]),
             "start_time": datetime.combine(day, start, tz).isoformat(),
             # The API, not the form, decides whether the end is valid; its message is shown.

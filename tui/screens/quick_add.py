@@ -66,7 +66,7 @@ class QuickAddModal(FormModal):
         if q.start_time and q.end_time:
             when = f"{q.start_time:%a %d %b %H:%M}–{q.end_time:%H:%M} ({hm(q.minutes)})"
         grid.add_row("title", q.title or "—")
-        grid.add_row("type", q.activity_type or "—")
+        grid.add_row("type", q.type or "—")
         grid.add_row("when", when or "—")
         grid.add_row("project", q.project or "—")
         grid.add_row("tags", " ".join("#" + t for t in q.tags) or "—")

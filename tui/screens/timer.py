@@ -22,16 +22,16 @@ class _TimerForm(FormModal):
         projects = [(p["name"], p["id"]) for p in app.projects_cache]
         yield Field("What are you working on?", Input(id="title"), "title")
         with Horizontal(classes="row"):
-            yield Field("Type", Select(TYPE_OPTIONS, allow_blank=False, id="activity_type",
+            yield Field("Type", Select(TYPE_OPTIONS, allow_blank=False, id="type",
                                        value=app.preferences.get("default_activity_type")
-                                       or "code"), "activity_type")
+                                       or "code"), "type")
             yield Field("Project", Select(projects, prompt="(none)", id="project_id"),
                         "project_id")
         yield Field("Tags", Input(id="tags"), "tags")
 
     def common_body(self) -> dict[str, Any]:
         v = self.values()
-        body = {"title": v["title"].strip(), "activity_type": v["activity_type"],
+        body = {"title": v["title"].strip(), "type": v["type"],
                 "tags": split_tags(v["tags"])}
         if project := select_value(self, "project_id"):
             body["project_id"] = project

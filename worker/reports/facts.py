@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 METRICS: tuple[tuple[str, str, str], ...] = (
-    # key, label, unit
+    # key (the product spec's ProductivityMetrics names), label, unit
     ("average_daily_hours", "Average daily hours", "h"),
-    ("peak_hour", "Peak hour", "hour"),
+    ("peak_productivity_hour", "Peak hour", "hour"),
     ("most_productive_day", "Most productive day", ""),
-    ("efficiency_score", "Efficiency score", "/100"),
-    ("focus_time_pct", "Focus time", "%"),
+    ("activity_efficiency_score", "Time in code, debug and docs", "%"),
+    ("focus_time_percentage", "Focus time", "%"),
     ("collaboration_ratio", "Collaboration ratio", "ratio"),
-    ("high_value_pct", "High-value work", "%"),
-    ("company_product_impact_ratio", "Company/product impact ratio", "ratio"),
+    ("high_value_percentage", "High-value work", "%"),
+    ("company_impact_ratio", "Company/product impact", "%"),
     ("value_impact_score", "Value × impact score", "/100"),
 )
 

@@ -55,7 +55,7 @@ def entry_line(e: pb.LogEntry) -> str:
         when = datetime.fromisoformat(e.start_time).strftime("%a %Y-%m-%d")
     except ValueError:
         pass
-    bits = [when, e.activity_type or "-", e.project or "-", f"{e.duration_minutes}m",
+    bits = [when, e.type or "-", e.project or "-", f"{e.duration_minutes}m",
             f"{e.value_rating or '-'}/{e.impact_level or '-'}", e.title]
     line = " | ".join(bits)
     if e.description:

@@ -97,7 +97,7 @@ def compact_lines(entries: list[pb.LogEntry]) -> list[str]:
     """
     groups: OrderedDict[tuple[str, str, str], int] = OrderedDict()
     for e in entries:
-        key = (e.activity_type or "-", e.project or "no project", e.title)
+        key = (e.type or "-", e.project or "no project", e.title)
         groups[key] = groups.get(key, 0) + 1
     return [f"{kind}, {project}: {title}" + (" (recurring)" if n > 1 else "")
             for (kind, project, title), n in groups.items()]

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x65nglog/v1/tasks.proto\x12\tenglog.v1\"\xdc\x01\n\x08LogEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x15\n\ractivity_type\x18\x04 \x01(\t\x12\x0f\n\x07project\x18\x05 \x01(\t\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12\x12\n\nstart_time\x18\x07 \x01(\t\x12\x10\n\x08\x65nd_time\x18\x08 \x01(\t\x12\x18\n\x10\x64uration_minutes\x18\t \x01(\x05\x12\x14\n\x0cvalue_rating\x18\n \x01(\t\x12\x14\n\x0cimpact_level\x18\x0b \x01(\t\"\x9f\x02\n\x16GenerateInsightRequest\x12\x12\n\ninsight_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x13\n\x0breport_type\x18\x03 \x01(\t\x12\x14\n\x0cperiod_start\x18\x04 \x01(\t\x12\x12\n\nperiod_end\x18\x05 \x01(\t\x12\x11\n\tuser_name\x18\x06 \x01(\t\x12\x10\n\x08timezone\x18\x07 \x01(\t\x12\x12\n\nfacts_json\x18\x08 \x01(\t\x12$\n\x07\x65ntries\x18\t \x03(\x0b\x32\x13.englog.v1.LogEntry\x12\x18\n\x10include_projects\x18\n \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\x0b \x03(\t\x12\x13\n\x0b\x66ingerprint\x18\x0c \x01(\t\"\x80\x02\n\x17GenerateInsightResponse\x12\x12\n\ninsight_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x18\n\x10\x63ontent_markdown\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x0f\n\x07\x62\x61\x63kend\x18\x06 \x01(\t\x12\x15\n\rprompt_tokens\x18\x07 \x01(\x05\x12\x19\n\x11\x63ompletion_tokens\x18\x08 \x01(\x05\x12\x15\n\rgeneration_ms\x18\t \x01(\x05\x12\x19\n\x11\x64ropped_sentences\x18\n \x01(\x05\x12\x13\n\x0b\x66ingerprint\x18\x0b \x01(\t\"t\n\x10SendEmailRequest\x12\n\n\x02to\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\x11\n\ttext_body\x18\x03 \x01(\t\x12\x11\n\thtml_body\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x0f\n\x07user_id\x18\x06 \x01(\t\"9\n\x11SendEmailResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x08\x12\x12\n\nmessage_id\x18\x02 \x01(\t\"z\n\x17ProcessAnalyticsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x14\n\x0cperiod_start\x18\x02 \x01(\t\x12\x12\n\nperiod_end\x18\x03 \x01(\t\x12$\n\x07\x65ntries\x18\x04 \x03(\x0b\x32\x13.englog.v1.LogEntry\"0\n\x18ProcessAnalyticsResponse\x12\x14\n\x0cmetrics_json\x18\x01 \x01(\t\"\x14\n\x12HealthCheckRequest\"6\n\x13HealthCheckResponse\x12\x0f\n\x07healthy\x18\x01 \x01(\x08\x12\x0e\n\x06status\x18\x02 \x01(\t\"\xae\x01\n\x0cWorkerHealth\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x13\n\x0bllm_backend\x18\x03 \x01(\t\x12\x11\n\tllm_model\x18\x04 \x01(\t\x12\x0e\n\x06llm_ok\x18\x05 \x01(\x08\x12\x0f\n\x07smtp_ok\x18\x06 \x01(\x08\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\x12\x13\n\x0b\x63oncurrency\x18\x08 \x01(\x05\x12\x0c\n\x04\x62usy\x18\t \x01(\x05\"\xa4\x02\n\x04Task\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\ttask_type\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\x12\x14\n\x0cmax_attempts\x18\x04 \x01(\x05\x12\x18\n\x10lease_expires_at\x18\x05 \x01(\t\x12=\n\x10generate_insight\x18\n \x01(\x0b\x32!.englog.v1.GenerateInsightRequestH\x00\x12\x31\n\nsend_email\x18\x0b \x01(\x0b\x32\x1b.englog.v1.SendEmailRequestH\x00\x12?\n\x11process_analytics\x18\x0c \x01(\x0b\x32\".englog.v1.ProcessAnalyticsRequestH\x00\x42\t\n\x07payload\"t\n\x0c\x43laimRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x12\n\ntask_types\x18\x02 \x03(\t\x12\x14\n\x0cwait_seconds\x18\x03 \x01(\x05\x12\'\n\x06health\x18\x04 \x01(\x0b\x32\x17.englog.v1.WorkerHealth\"W\n\rClaimResponse\x12\x10\n\x08has_task\x18\x01 \x01(\x08\x12\x1d\n\x04task\x18\x02 \x01(\x0b\x32\x0f.englog.v1.Task\x12\x15\n\rlease_seconds\x18\x03 \x01(\x05\"7\n\x11RenewLeaseRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\":\n\x12RenewLeaseResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x18\n\x10lease_expires_at\x18\x02 \x01(\t\"U\n\x0fProgressRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\x0f\n\x07percent\x18\x03 \x01(\x05\x12\r\n\x05stage\x18\x04 \x01(\t\"\xf5\x01\n\x0f\x43ompleteRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12>\n\x10generate_insight\x18\n \x01(\x0b\x32\".englog.v1.GenerateInsightResponseH\x00\x12\x32\n\nsend_email\x18\x0b \x01(\x0b\x32\x1c.englog.v1.SendEmailResponseH\x00\x12@\n\x11process_analytics\x18\x0c \x01(\x0b\x32#.englog.v1.ProcessAnalyticsResponseH\x00\x42\x08\n\x06result\"S\n\x0b\x46\x61ilRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\r\n\x05\x65rror\x18\x03 \x01(\t\x12\x11\n\tretryable\x18\x04 \x01(\x08\"I\n\x0c\x46\x61ilResponse\x12\x12\n\nwill_retry\x18\x01 \x01(\x08\x12\x10\n\x08\x61ttempts\x18\x02 \x01(\x05\x12\x13\n\x0bnext_run_at\x18\x03 \x01(\t\"!\n\x03\x41\x63k\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x0e\n\x06\x64\x65tail\x18\x02 \x01(\t\"^\n\x0fWorkerTaskStats\x12\x11\n\ttask_type\x18\x01 \x01(\t\x12\x11\n\tcompleted\x18\x02 \x01(\x03\x12\x0e\n\x06\x66\x61iled\x18\x03 \x01(\x03\x12\x15\n\rseconds_total\x18\x04 \x01(\x01\"\xbc\x01\n\rWorkerMetrics\x12)\n\x05tasks\x18\x01 \x03(\x0b\x32\x1a.englog.v1.WorkerTaskStats\x12#\n\x1bllm_completion_tokens_total\x18\x02 \x01(\x03\x12$\n\x1cllm_generation_seconds_total\x18\x03 \x01(\x01\x12\x1d\n\x15llm_tokens_per_second\x18\x04 \x01(\x01\x12\x16\n\x0euptime_seconds\x18\x05 \x01(\x01\"f\n\x10HeartbeatRequest\x12\'\n\x06health\x18\x01 \x01(\x0b\x32\x17.englog.v1.WorkerHealth\x12)\n\x07metrics\x18\x02 \x01(\x0b\x32\x18.englog.v1.WorkerMetrics2\xc3\x03\n\tTaskQueue\x12:\n\x05\x43laim\x12\x17.englog.v1.ClaimRequest\x1a\x18.englog.v1.ClaimResponse\x12I\n\nRenewLease\x12\x1c.englog.v1.RenewLeaseRequest\x1a\x1d.englog.v1.RenewLeaseResponse\x12<\n\x0eReportProgress\x12\x1a.englog.v1.ProgressRequest\x1a\x0e.englog.v1.Ack\x12\x36\n\x08\x43omplete\x12\x1a.englog.v1.CompleteRequest\x1a\x0e.englog.v1.Ack\x12\x37\n\x04\x46\x61il\x12\x16.englog.v1.FailRequest\x1a\x17.englog.v1.FailResponse\x12\x38\n\tHeartbeat\x12\x1b.englog.v1.HeartbeatRequest\x1a\x0e.englog.v1.Ack\x12\x46\n\x05\x43heck\x12\x1d.englog.v1.HealthCheckRequest\x1a\x1e.englog.v1.HealthCheckResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x65nglog/v1/tasks.proto\x12\tenglog.v1\"\xd3\x01\n\x08LogEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0c\n\x04type\x18\x04 \x01(\t\x12\x0f\n\x07project\x18\x05 \x01(\t\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12\x12\n\nstart_time\x18\x07 \x01(\t\x12\x10\n\x08\x65nd_time\x18\x08 \x01(\t\x12\x18\n\x10\x64uration_minutes\x18\t \x01(\x05\x12\x14\n\x0cvalue_rating\x18\n \x01(\t\x12\x14\n\x0cimpact_level\x18\x0b \x01(\t\"\x9f\x02\n\x16GenerateInsightRequest\x12\x12\n\ninsight_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x13\n\x0breport_type\x18\x03 \x01(\t\x12\x14\n\x0cperiod_start\x18\x04 \x01(\t\x12\x12\n\nperiod_end\x18\x05 \x01(\t\x12\x11\n\tuser_name\x18\x06 \x01(\t\x12\x10\n\x08timezone\x18\x07 \x01(\t\x12\x12\n\nfacts_json\x18\x08 \x01(\t\x12$\n\x07\x65ntries\x18\t \x03(\x0b\x32\x13.englog.v1.LogEntry\x12\x18\n\x10include_projects\x18\n \x03(\t\x12\x13\n\x0b\x66ocus_areas\x18\x0b \x03(\t\x12\x13\n\x0b\x66ingerprint\x18\x0c \x01(\t\"\x80\x02\n\x17GenerateInsightResponse\x12\x12\n\ninsight_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x18\n\x10\x63ontent_markdown\x18\x03 \x01(\t\x12\x0f\n\x07summary\x18\x04 \x01(\t\x12\r\n\x05model\x18\x05 \x01(\t\x12\x0f\n\x07\x62\x61\x63kend\x18\x06 \x01(\t\x12\x15\n\rprompt_tokens\x18\x07 \x01(\x05\x12\x19\n\x11\x63ompletion_tokens\x18\x08 \x01(\x05\x12\x15\n\rgeneration_ms\x18\t \x01(\x05\x12\x19\n\x11\x64ropped_sentences\x18\n \x01(\x05\x12\x13\n\x0b\x66ingerprint\x18\x0b \x01(\t\"t\n\x10SendEmailRequest\x12\n\n\x02to\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\x11\n\ttext_body\x18\x03 \x01(\t\x12\x11\n\thtml_body\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x0f\n\x07user_id\x18\x06 \x01(\t\"9\n\x11SendEmailResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x08\x12\x12\n\nmessage_id\x18\x02 \x01(\t\"z\n\x17ProcessAnalyticsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x14\n\x0cperiod_start\x18\x02 \x01(\t\x12\x12\n\nperiod_end\x18\x03 \x01(\t\x12$\n\x07\x65ntries\x18\x04 \x03(\x0b\x32\x13.englog.v1.LogEntry\"0\n\x18ProcessAnalyticsResponse\x12\x14\n\x0cmetrics_json\x18\x01 \x01(\t\"\x14\n\x12HealthCheckRequest\"6\n\x13HealthCheckResponse\x12\x0f\n\x07healthy\x18\x01 \x01(\x08\x12\x0e\n\x06status\x18\x02 \x01(\t\"\xae\x01\n\x0cWorkerHealth\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x13\n\x0bllm_backend\x18\x03 \x01(\t\x12\x11\n\tllm_model\x18\x04 \x01(\t\x12\x0e\n\x06llm_ok\x18\x05 \x01(\x08\x12\x0f\n\x07smtp_ok\x18\x06 \x01(\x08\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\x12\x13\n\x0b\x63oncurrency\x18\x08 \x01(\x05\x12\x0c\n\x04\x62usy\x18\t \x01(\x05\"\xa4\x02\n\x04Task\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\ttask_type\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\x12\x14\n\x0cmax_attempts\x18\x04 \x01(\x05\x12\x18\n\x10lease_expires_at\x18\x05 \x01(\t\x12=\n\x10generate_insight\x18\n \x01(\x0b\x32!.englog.v1.GenerateInsightRequestH\x00\x12\x31\n\nsend_email\x18\x0b \x01(\x0b\x32\x1b.englog.v1.SendEmailRequestH\x00\x12?\n\x11process_analytics\x18\x0c \x01(\x0b\x32\".englog.v1.ProcessAnalyticsRequestH\x00\x42\t\n\x07payload\"t\n\x0c\x43laimRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x12\n\ntask_types\x18\x02 \x03(\t\x12\x14\n\x0cwait_seconds\x18\x03 \x01(\x05\x12\'\n\x06health\x18\x04 \x01(\x0b\x32\x17.englog.v1.WorkerHealth\"W\n\rClaimResponse\x12\x10\n\x08has_task\x18\x01 \x01(\x08\x12\x1d\n\x04task\x18\x02 \x01(\x0b\x32\x0f.englog.v1.Task\x12\x15\n\rlease_seconds\x18\x03 \x01(\x05\"7\n\x11RenewLeaseRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\":\n\x12RenewLeaseResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x18\n\x10lease_expires_at\x18\x02 \x01(\t\"U\n\x0fProgressRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\x0f\n\x07percent\x18\x03 \x01(\x05\x12\r\n\x05stage\x18\x04 \x01(\t\"\xf5\x01\n\x0f\x43ompleteRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12>\n\x10generate_insight\x18\n \x01(\x0b\x32\".englog.v1.GenerateInsightResponseH\x00\x12\x32\n\nsend_email\x18\x0b \x01(\x0b\x32\x1c.englog.v1.SendEmailResponseH\x00\x12@\n\x11process_analytics\x18\x0c \x01(\x0b\x32#.englog.v1.ProcessAnalyticsResponseH\x00\x42\x08\n\x06result\"S\n\x0b\x46\x61ilRequest\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\r\n\x05\x65rror\x18\x03 \x01(\t\x12\x11\n\tretryable\x18\x04 \x01(\x08\"I\n\x0c\x46\x61ilResponse\x12\x12\n\nwill_retry\x18\x01 \x01(\x08\x12\x10\n\x08\x61ttempts\x18\x02 \x01(\x05\x12\x13\n\x0bnext_run_at\x18\x03 \x01(\t\"!\n\x03\x41\x63k\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x0e\n\x06\x64\x65tail\x18\x02 \x01(\t\"^\n\x0fWorkerTaskStats\x12\x11\n\ttask_type\x18\x01 \x01(\t\x12\x11\n\tcompleted\x18\x02 \x01(\x03\x12\x0e\n\x06\x66\x61iled\x18\x03 \x01(\x03\x12\x15\n\rseconds_total\x18\x04 \x01(\x01\"\xbc\x01\n\rWorkerMetrics\x12)\n\x05tasks\x18\x01 \x03(\x0b\x32\x1a.englog.v1.WorkerTaskStats\x12#\n\x1bllm_completion_tokens_total\x18\x02 \x01(\x03\x12$\n\x1cllm_generation_seconds_total\x18\x03 \x01(\x01\x12\x1d\n\x15llm_tokens_per_second\x18\x04 \x01(\x01\x12\x16\n\x0euptime_seconds\x18\x05 \x01(\x01\"f\n\x10HeartbeatRequest\x12\'\n\x06health\x18\x01 \x01(\x0b\x32\x17.englog.v1.WorkerHealth\x12)\n\x07metrics\x18\x02 \x01(\x0b\x32\x18.englog.v1.WorkerMetrics2\xc3\x03\n\tTaskQueue\x12:\n\x05\x43laim\x12\x17.englog.v1.ClaimRequest\x1a\x18.englog.v1.ClaimResponse\x12I\n\nRenewLease\x12\x1c.englog.v1.RenewLeaseRequest\x1a\x1d.englog.v1.RenewLeaseResponse\x12<\n\x0eReportProgress\x12\x1a.englog.v1.ProgressRequest\x1a\x0e.englog.v1.Ack\x12\x36\n\x08\x43omplete\x12\x1a.englog.v1.CompleteRequest\x1a\x0e.englog.v1.Ack\x12\x37\n\x04\x46\x61il\x12\x16.englog.v1.FailRequest\x1a\x17.englog.v1.FailResponse\x12\x38\n\tHeartbeat\x12\x1b.englog.v1.HeartbeatRequest\x1a\x0e.englog.v1.Ack\x12\x46\n\x05\x43heck\x12\x1d.englog.v1.HealthCheckRequest\x1a\x1e.englog.v1.HealthCheckResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,51 +32,51 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'englog.v1.tasks_pb2', _glob
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_LOGENTRY']._serialized_start=37
-  _globals['_LOGENTRY']._serialized_end=257
-  _globals['_GENERATEINSIGHTREQUEST']._serialized_start=260
-  _globals['_GENERATEINSIGHTREQUEST']._serialized_end=547
-  _globals['_GENERATEINSIGHTRESPONSE']._serialized_start=550
-  _globals['_GENERATEINSIGHTRESPONSE']._serialized_end=806
-  _globals['_SENDEMAILREQUEST']._serialized_start=808
-  _globals['_SENDEMAILREQUEST']._serialized_end=924
-  _globals['_SENDEMAILRESPONSE']._serialized_start=926
-  _globals['_SENDEMAILRESPONSE']._serialized_end=983
-  _globals['_PROCESSANALYTICSREQUEST']._serialized_start=985
-  _globals['_PROCESSANALYTICSREQUEST']._serialized_end=1107
-  _globals['_PROCESSANALYTICSRESPONSE']._serialized_start=1109
-  _globals['_PROCESSANALYTICSRESPONSE']._serialized_end=1157
-  _globals['_HEALTHCHECKREQUEST']._serialized_start=1159
-  _globals['_HEALTHCHECKREQUEST']._serialized_end=1179
-  _globals['_HEALTHCHECKRESPONSE']._serialized_start=1181
-  _globals['_HEALTHCHECKRESPONSE']._serialized_end=1235
-  _globals['_WORKERHEALTH']._serialized_start=1238
-  _globals['_WORKERHEALTH']._serialized_end=1412
-  _globals['_TASK']._serialized_start=1415
-  _globals['_TASK']._serialized_end=1707
-  _globals['_CLAIMREQUEST']._serialized_start=1709
-  _globals['_CLAIMREQUEST']._serialized_end=1825
-  _globals['_CLAIMRESPONSE']._serialized_start=1827
-  _globals['_CLAIMRESPONSE']._serialized_end=1914
-  _globals['_RENEWLEASEREQUEST']._serialized_start=1916
-  _globals['_RENEWLEASEREQUEST']._serialized_end=1971
-  _globals['_RENEWLEASERESPONSE']._serialized_start=1973
-  _globals['_RENEWLEASERESPONSE']._serialized_end=2031
-  _globals['_PROGRESSREQUEST']._serialized_start=2033
-  _globals['_PROGRESSREQUEST']._serialized_end=2118
-  _globals['_COMPLETEREQUEST']._serialized_start=2121
-  _globals['_COMPLETEREQUEST']._serialized_end=2366
-  _globals['_FAILREQUEST']._serialized_start=2368
-  _globals['_FAILREQUEST']._serialized_end=2451
-  _globals['_FAILRESPONSE']._serialized_start=2453
-  _globals['_FAILRESPONSE']._serialized_end=2526
-  _globals['_ACK']._serialized_start=2528
-  _globals['_ACK']._serialized_end=2561
-  _globals['_WORKERTASKSTATS']._serialized_start=2563
-  _globals['_WORKERTASKSTATS']._serialized_end=2657
-  _globals['_WORKERMETRICS']._serialized_start=2660
-  _globals['_WORKERMETRICS']._serialized_end=2848
-  _globals['_HEARTBEATREQUEST']._serialized_start=2850
-  _globals['_HEARTBEATREQUEST']._serialized_end=2952
-  _globals['_TASKQUEUE']._serialized_start=2955
-  _globals['_TASKQUEUE']._serialized_end=3406
+  _globals['_LOGENTRY']._serialized_end=248
+  _globals['_GENERATEINSIGHTREQUEST']._serialized_start=251
+  _globals['_GENERATEINSIGHTREQUEST']._serialized_end=538
+  _globals['_GENERATEINSIGHTRESPONSE']._serialized_start=541
+  _globals['_GENERATEINSIGHTRESPONSE']._serialized_end=797
+  _globals['_SENDEMAILREQUEST']._serialized_start=799
+  _globals['_SENDEMAILREQUEST']._serialized_end=915
+  _globals['_SENDEMAILRESPONSE']._serialized_start=917
+  _globals['_SENDEMAILRESPONSE']._serialized_end=974
+  _globals['_PROCESSANALYTICSREQUEST']._serialized_start=976
+  _globals['_PROCESSANALYTICSREQUEST']._serialized_end=1098
+  _globals['_PROCESSANALYTICSRESPONSE']._serialized_start=1100
+  _globals['_PROCESSANALYTICSRESPONSE']._serialized_end=1148
+  _globals['_HEALTHCHECKREQUEST']._serialized_start=1150
+  _globals['_HEALTHCHECKREQUEST']._serialized_end=1170
+  _globals['_HEALTHCHECKRESPONSE']._serialized_start=1172
+  _globals['_HEALTHCHECKRESPONSE']._serialized_end=1226
+  _globals['_WORKERHEALTH']._serialized_start=1229
+  _globals['_WORKERHEALTH']._serialized_end=1403
+  _globals['_TASK']._serialized_start=1406
+  _globals['_TASK']._serialized_end=1698
+  _globals['_CLAIMREQUEST']._serialized_start=1700
+  _globals['_CLAIMREQUEST']._serialized_end=1816
+  _globals['_CLAIMRESPONSE']._serialized_start=1818
+  _globals['_CLAIMRESPONSE']._serialized_end=1905
+  _globals['_RENEWLEASEREQUEST']._serialized_start=1907
+  _globals['_RENEWLEASEREQUEST']._serialized_end=1962
+  _globals['_RENEWLEASERESPONSE']._serialized_start=1964
+  _globals['_RENEWLEASERESPONSE']._serialized_end=2022
+  _globals['_PROGRESSREQUEST']._serialized_start=2024
+  _globals['_PROGRESSREQUEST']._serialized_end=2109
+  _globals['_COMPLETEREQUEST']._serialized_start=2112
+  _globals['_COMPLETEREQUEST']._serialized_end=2357
+  _globals['_FAILREQUEST']._serialized_start=2359
+  _globals['_FAILREQUEST']._serialized_end=2442
+  _globals['_FAILRESPONSE']._serialized_start=2444
+  _globals['_FAILRESPONSE']._serialized_end=2517
+  _globals['_ACK']._serialized_start=2519
+  _globals['_ACK']._serialized_end=2552
+  _globals['_WORKERTASKSTATS']._serialized_start=2554
+  _globals['_WORKERTASKSTATS']._serialized_end=2648
+  _globals['_WORKERMETRICS']._serialized_start=2651
+  _globals['_WORKERMETRICS']._serialized_end=2839
+  _globals['_HEARTBEATREQUEST']._serialized_start=2841
+  _globals['_HEARTBEATREQUEST']._serialized_end=2943
+  _globals['_TASKQUEUE']._serialized_start=2946
+  _globals['_TASKQUEUE']._serialized_end=3397
 # @@protoc_insertion_point(module_scope)

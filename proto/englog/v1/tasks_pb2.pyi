@@ -7,11 +7,11 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class LogEntry(_message.Message):
-    __slots__ = ("id", "title", "description", "activity_type", "project", "tags", "start_time", "end_time", "duration_minutes", "value_rating", "impact_level")
+    __slots__ = ("id", "title", "description", "type", "project", "tags", "start_time", "end_time", "duration_minutes", "value_rating", "impact_level")
     ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
-    ACTIVITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
     PROJECT_FIELD_NUMBER: _ClassVar[int]
     TAGS_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -22,7 +22,7 @@ class LogEntry(_message.Message):
     id: str
     title: str
     description: str
-    activity_type: str
+    type: str
     project: str
     tags: _containers.RepeatedScalarFieldContainer[str]
     start_time: str
@@ -30,7 +30,7 @@ class LogEntry(_message.Message):
     duration_minutes: int
     value_rating: str
     impact_level: str
-    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., activity_type: _Optional[str] = ..., project: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., value_rating: _Optional[str] = ..., impact_level: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., type: _Optional[str] = ..., project: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., value_rating: _Optional[str] = ..., impact_level: _Optional[str] = ...) -> None: ...
 
 class GenerateInsightRequest(_message.Message):
     __slots__ = ("insight_id", "user_id", "report_type", "period_start", "period_end", "user_name", "timezone", "facts_json", "entries", "include_projects", "focus_areas", "fingerprint")
