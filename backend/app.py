@@ -29,6 +29,8 @@ def _blueprints() -> list:
     # Imported here so a test can build several apps without import-time side effects.
     from backend.analytics.routes import bp as analytics
     from backend.auth.routes import bp as auth
+    from backend.calendar.routes import bp as calendar
+    from backend.exports.routes import bp as exports
     from backend.insights.routes import bp as insights
     from backend.logs.routes import bp as logs
     from backend.ops.routes import bp as ops
@@ -37,7 +39,8 @@ def _blueprints() -> list:
     from backend.timers.routes import bp as timers
     from backend.users.routes import bp as users
 
-    return [ops, auth, users, logs, timers, projects, tags, analytics, insights]
+    return [ops, auth, users, logs, timers, projects, tags, analytics, insights, exports,
+            calendar]
 
 
 def create_app(settings: Settings | None = None, name: str = "englog") -> Sanic:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from backend.api.periods import Span
-from backend.logs.schemas import EntryQuery
+from backend.logs.schemas import EntryFilters, EntryQuery
 from backend.tags.resolve import tag_ctes
 
 # Tags come back sorted by name: there is no position column, and a stable order keeps
@@ -102,9 +102,9 @@ def _like(q: str) -> str:
     return f"%{escaped}%"
 
 
-def list_sql(user_id: Any, q: EntryQuery, span: Span) -> tuple[str, list[Any], str, list[Any]]:
-    """(page SQL, its params, count SQL, its params); `span` is the resolved start_date/end_date
-    (entries starting in [span.start, span.end))."""
+def filter_sql(user_id: Any, q: EntryFilters, span: Span) -> tuple[str, list[Any]]:
+    """(WHERE condition over `log_entries e`, its params): the user's entries starting in
+    [span.start, span.end) that match the filters. Shared by the list and the exports."""
     params: list[Any] = [user_id]
     where = ["e.user_id = $1"]
 
@@ -130,12 +130,18 @@ def list_sql(user_id: Any, q: EntryQuery, span: Span) -> tuple[str, list[Any], s
     if q.q and q.q.strip():
         pattern = arg(_like(q.q.strip()))
         where.append(f"(e.title ILIKE {pattern} OR e.description ILIKE {pattern})")
+    return " AND ".join(where), params
 
-    cond = " AND ".join(where)
+
+def list_sql(user_id: Any, q: EntryQuery, span: Span) -> tuple[str, list[Any], str, list[Any]]:
+    """(page SQL, its params, count SQL, its params); `span` is the resolved start_date/end_date
+    (entries starting in [span.start, span.end))."""
+    cond, params = filter_sql(user_id, q, span)
     order = _ORDER[q.sort]
     count_sql = f"SELECT count(*) AS n FROM log_entries e WHERE {cond}"
     count_params = list(params)
-    limit, offset = arg(q.limit), arg(q.offset)
+    params += [q.limit, q.offset]
+    limit, offset = f"${len(params) - 1}", f"${len(params)}"
     # Page first, then project names and tags for that page only (no N+1, no work on
     # rows that are cut by LIMIT).
     page_sql = f"""SELECT {COLUMNS}, {TAGS_EXPR}, e.total

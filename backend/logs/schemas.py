@@ -151,9 +151,11 @@ SortKey = Literal[
 ]
 
 
-class EntryQuery(PageQuery):
-    start_date: PeriodBound | None = start_field("Entries that start at or after it.")
-    end_date: PeriodBound | None = end_field("Entries that start before it.")
+class EntryFilters(BaseModel):
+    """The filters of GET /v1/logs besides the period; GET /v1/export/json takes the same."""
+
+    model_config = ConfigDict(extra="forbid")
+
     project_id: uuid.UUID | None = None
     type: list[ActivityType] | None = Field(None, description="Activity types (any of).")
     tags: list[str] | None = Field(
@@ -164,9 +166,14 @@ class EntryQuery(PageQuery):
     q: Annotated[str, AfterValidator(no_nul)] | None = Field(
         None, max_length=200, description="Text search in title/description."
     )
-    sort: SortKey = Field("-start_time", description="start_time|-start_time|duration|...")
 
     @field_validator("tags")
     @classmethod
     def _norm_tags(cls, v: list[str] | None) -> list[str] | None:
         return None if v is None else [normalize_tag(t) for t in v]
+
+
+class EntryQuery(PageQuery, EntryFilters):
+    start_date: PeriodBound | None = start_field("Entries that start at or after it.")
+    end_date: PeriodBound | None = end_field("Entries that start before it.")
+    sort: SortKey = Field("-start_time", description="start_time|-start_time|duration|...")

@@ -133,41 +133,53 @@ async def list_entries(user_id: uuid.UUID, tz: str, q: EntryQuery) -> tuple[list
     return [entry_json(r) for r in rows], total
 
 
-async def bulk_create(user_id: uuid.UUID, entries: list[EntryCreate]) -> list[dict[str, Any]]:
-    """All or nothing: every item is checked before anything is written."""
-    conn = db()
+async def check_projects(user_id: uuid.UUID, entries: list[EntryCreate],
+                         prefix: str = "entries") -> None:
+    """422 naming each item whose project_id is not one of the user's."""
     wanted = list({e.project_id for e in entries if e.project_id is not None})
-    if wanted:
-        owned = {r["id"] for r in await conn.execute_query_dict(sql.OWNED_PROJECTS,
-                                                                [user_id, wanted])}
-        errors = [
-            {"field": f"entries.{i}.project_id", "message": "no such project",
-             "code": "unknown_project"}
-            for i, e in enumerate(entries) if e.project_id is not None and e.project_id not in owned
-        ]
-        if errors:
-            raise validation_problem(errors)
+    if not wanted:
+        return
+    owned = {r["id"] for r in await db().execute_query_dict(sql.OWNED_PROJECTS,
+                                                            [user_id, wanted])}
+    errors = [
+        {"field": f"{prefix}.{i}.project_id", "message": "no such project",
+         "code": "unknown_project"}
+        for i, e in enumerate(entries) if e.project_id is not None and e.project_id not in owned
+    ]
+    if errors:
+        raise validation_problem(errors)
+
+
+async def insert_entries(tx: Any, user_id: uuid.UUID,
+                         entries: list[EntryCreate]) -> list[uuid.UUID]:
+    """Insert checked entries with their tags inside the caller's transaction; their ids,
+    in order."""
     ids = [uuid.uuid4() for _ in entries]
     names = sorted({t for e in entries for t in e.tags})
+    tag_ids = await resolve_tag_ids(tx, user_id, names)
+    await tx.execute_query(sql.BULK_INSERT, [
+        user_id, ids,
+        [e.project_id for e in entries],
+        [e.title for e in entries],
+        [e.description for e in entries],
+        [e.type.value for e in entries],
+        [e.start_time for e in entries],
+        [e.end_time for e in entries],
+        [e.value_rating.value for e in entries],
+        [e.impact_level.value for e in entries],
+    ])
+    pairs = [(eid, tag_ids[t]) for eid, e in zip(ids, entries, strict=True) for t in e.tags]
+    if pairs:
+        await tx.execute_query(sql.LINK_PAIRS, [[p[0] for p in pairs], [p[1] for p in pairs]])
+    return ids
+
+
+async def bulk_create(user_id: uuid.UUID, entries: list[EntryCreate]) -> list[dict[str, Any]]:
+    """All or nothing: every item is checked before anything is written."""
+    await check_projects(user_id, entries)
     try:
         async with in_transaction() as tx:
-            tag_ids = await resolve_tag_ids(tx, user_id, names)
-            await tx.execute_query(sql.BULK_INSERT, [
-                user_id, ids,
-                [e.project_id for e in entries],
-                [e.title for e in entries],
-                [e.description for e in entries],
-                [e.type.value for e in entries],
-                [e.start_time for e in entries],
-                [e.end_time for e in entries],
-                [e.value_rating.value for e in entries],
-                [e.impact_level.value for e in entries],
-            ])
-            pairs = [(eid, tag_ids[t]) for eid, e in zip(ids, entries, strict=True)
-                     for t in e.tags]
-            if pairs:
-                await tx.execute_query(sql.LINK_PAIRS, [[p[0] for p in pairs],
-                                                        [p[1] for p in pairs]])
+            ids = await insert_entries(tx, user_id, entries)
             rows = await tx.execute_query_dict(sql.SELECT_ENTRIES_BY_ID, [ids, user_id])
     except IntegrityError as exc:  # a project was deleted meanwhile
         raise field_error("entries", "a referenced project no longer exists") from exc

@@ -56,11 +56,15 @@ PERIOD_PARAMETERS = {
     ("get", "/v1/insights"): ("period_start", "period_end"),
     ("get", "/v1/analytics/dashboard"): ("start_date", "end_date"),
     ("get", "/v1/analytics/time-distribution"): ("start_date", "end_date"),
+    ("get", "/v1/export/pdf"): ("period_start", "period_end"),
+    ("get", "/v1/export/csv"): ("period_start", "period_end"),
+    ("get", "/v1/export/json"): ("period_start", "period_end"),
+    ("post", "/v1/import/calendar"): ("period_start", "period_end"),
 }
 PERIOD_BODY_FIELDS = {("post", "/v1/insights/generate"): ("period_start", "period_end")}
 
 # Core Endpoints, path parameters written as {} (ours are named differently, which no client
-# sees). The Data Export endpoints (/v1/export/*, /v1/import/calendar) are not built yet.
+# sees).
 ENDPOINTS = (
     ("post", "/v1/auth/login"), ("post", "/v1/auth/refresh"), ("post", "/v1/auth/logout"),
     ("get", "/v1/auth/me"),
@@ -75,6 +79,7 @@ ENDPOINTS = (
     ("get", "/v1/analytics/productivity-trends"),
     ("get", "/v1/users/profile"), ("put", "/v1/users/profile"),
     ("get", "/v1/users/preferences"), ("put", "/v1/users/preferences"),
+    ("get", "/v1/export/pdf"), ("get", "/v1/export/csv"), ("post", "/v1/import/calendar"),
 )
 
 # Names the API must not speak any more (renamed to the spec's in issue 7).

@@ -111,6 +111,9 @@ def test_profile_and_project_carry_the_specs_fields(openapi):
 def test_list_filters_are_the_specs(openapi):
     assert set(spec.LOGS_FILTERS) <= set(_params(_op(openapi, "get", "/v1/logs")))
     assert set(spec.INSIGHTS_FILTERS) <= set(_params(_op(openapi, "get", "/v1/insights")))
+    # The JSON export takes GET /v1/logs's filters, its period named as the export's.
+    export = set(_params(_op(openapi, "get", "/v1/export/json")))
+    assert set(spec.LOGS_FILTERS) - {"start_date", "end_date"} <= export
 
 
 def _states_the_rule(description: str, end: bool) -> bool:
