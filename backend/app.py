@@ -9,9 +9,13 @@ from sanic import Sanic
 from sanic_ext import Extend
 
 from backend.api.errors import install_error_handlers
+from backend.api.security_headers import install as install_security_headers
+from backend.auth import passwords
 from backend.cache.redis import Cache
 from backend.config import Settings, get_settings
 from backend.db.setup import close_orm, init_orm
+from backend.ops.request_metrics import install as install_request_metrics
+from backend.ratelimit.middleware import install as install_rate_limits
 
 log = logging.getLogger("englog.app")
 
@@ -62,13 +66,21 @@ def create_app(settings: Settings | None = None, name: str = "englog") -> Sanic:
     app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer", bearer_format="JWT")
 
     install_error_handlers(app)
+    # Middleware order: request metrics first (their clock covers the rest), then limits.
+    install_request_metrics(app)
+    install_rate_limits(app)
+    install_security_headers(app)
     for bp in _blueprints():
         app.blueprint(bp)
 
+    passwords.configure(settings.argon2_max_concurrency)
+
     @app.before_server_start
     async def _start(app: Sanic) -> None:
-        await init_orm(settings.database_url)
-        app.ctx.cache = Cache(settings.redis_url, settings.redis_prefix)
+        await init_orm(settings.database_url,
+                       connect_timeout=settings.database_connect_timeout)
+        app.ctx.cache = Cache(settings.redis_url, settings.redis_prefix,
+                              timeout_s=settings.redis_timeout_ms / 1000)
         await app.ctx.cache.ping()
 
     @app.after_server_stop

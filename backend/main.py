@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from functools import partial
+from typing import NoReturn
 
+from pydantic import ValidationError
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
 from backend.config import get_settings
 from backend.db.setup import apply_migrations, create_database_if_missing
+from backend.preflight import StartupError, run_checks
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,8 +31,16 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Sanic's loggers have their own handlers; propagating to ours printed every line twice.
     logging.getLogger("sanic").propagate = False
+    # While PostgreSQL is away, asyncpg retries its pool floor every second and logs a full
+    # traceback each time; one line says the same.
+    logging.getLogger("asyncpg.pool").addFilter(_one_line)
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        _die(f"bad setting ENGLOG_{str(err['loc'][0]).upper()}: "
+             f"{err['msg'].removeprefix('Value error, ')}")
     if args.host:
         settings.host = args.host
     if args.port:
@@ -36,6 +48,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.workers:
         settings.workers = args.workers
 
+    try:
+        run_checks(settings, database_must_exist=args.no_migrate)
+    except StartupError as exc:
+        _die(str(exc))
     if not args.no_migrate:
         asyncio.run(_migrate(settings.database_url))
     if args.migrate_only:
@@ -53,6 +69,19 @@ def main(argv: list[str] | None = None) -> None:
         Sanic.serve_single(primary=app)
     else:
         Sanic.serve(primary=app, app_loader=loader)
+
+
+def _one_line(record: logging.LogRecord) -> bool:
+    if record.exc_info and record.exc_info[1] is not None:
+        record.msg = f"{record.getMessage()}: {record.exc_info[1]!r}"
+        record.args = ()
+        record.exc_info = None
+    return True
+
+
+def _die(message: str) -> NoReturn:
+    print(f"englog-api: cannot start: {message}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 async def _migrate(url: str) -> None:

@@ -104,9 +104,11 @@ async def main(entries: int, requests: int, keep: bool) -> None:
     r = aioredis.from_url(REDIS_URL)
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
-            reg = await client.post("/v1/auth/register", json={
-                "email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
-                "password": "benchmark-pass-1", "timezone": TZ})
+            creds = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
+                     "password": "benchmark-pass-1"}
+            (await client.post("/v1/auth/register", json={**creds, "timezone": TZ})
+             ).raise_for_status()
+            reg = await client.post("/v1/auth/login", json=creds)
             reg.raise_for_status()
             user_id = uuid.UUID(reg.json()["user"]["id"])
             client.headers["Authorization"] = "Bearer " + reg.json()["access_token"]

@@ -45,6 +45,8 @@ def seed(url: str, n: int) -> dict:
                                               "first_name": "Bench", "last_name": "User",
                                               "timezone": "UTC"})
         r.raise_for_status()
+        r = c.post("/v1/auth/login", json={"email": email, "password": "benchmark-pass-1"})
+        r.raise_for_status()
         session = r.json()
         h = {"Authorization": "Bearer " + session["access_token"]}
         for chunk in range(0, n, 500):

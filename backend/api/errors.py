@@ -5,10 +5,25 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 from pydantic import ValidationError
 from sanic import HTTPResponse, Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import json as json_response
+from tortoise import connections
+from tortoise.exceptions import DBConnectionError
+
+# PostgreSQL unreachable or the connection lost mid-request (restart, failover, network cut).
+# The request's transaction, if any, was rolled back by the server; the client may retry.
+DB_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,  # includes ConnectionDoesNotExistError, CannotConnectNow
+    asyncpg.InterfaceError,  # "connection is closed", a pool whose connections all died
+    asyncpg.AdminShutdownError,
+    DBConnectionError,
+    ConnectionError,  # refused/reset while connecting (OSError subclasses)
+    TimeoutError,  # connect timeout
+)
+DB_RETRY_AFTER_S = 5
 
 log = logging.getLogger("englog.api")
 
@@ -129,6 +144,20 @@ def install_error_handlers(app: Sanic) -> None:
                  413: "Payload Too Large"}.get(status, "Error")
         return problem(status, title, str(exc) or None, instance=request.path,
                        headers=getattr(exc, "headers", None))
+
+    @app.exception(*DB_UNAVAILABLE)
+    async def _db_unavailable(request: Request, exc: Exception) -> HTTPResponse:
+        log.warning("database unavailable on %s %s: %r", request.method, request.path, exc)
+        # The pool's other connections most likely died too: replace them all on their next
+        # use, so the API recovers on the first request after PostgreSQL is back.
+        pool = getattr(connections.get("default"), "_pool", None)
+        if pool is not None:
+            await pool.expire_connections()
+        return problem(503, "Service Unavailable",
+                       "The database could not be reached, so the request may not have been "
+                       "applied. Retry it shortly (new entries with the same Idempotency-Key).",
+                       kind="database-unavailable", instance=request.path,
+                       headers={"Retry-After": str(DB_RETRY_AFTER_S)})
 
     @app.exception(Exception)
     async def _unexpected(request: Request, exc: Exception) -> HTTPResponse:

@@ -22,9 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, PlainValidator, WithJsonSchema
 
 from backend.api.errors import field_error
-
-EARLIEST = date(1970, 1, 1)
-LATEST = date(9998, 12, 31)  # one day short of date.max, so "the day after" always exists
+from backend.api.timebounds import check_date, check_datetime
 
 START_RULE = ("An RFC 3339 timestamp (e.g. 2026-11-16T00:00:00Z), inclusive, or a date "
               "(YYYY-MM-DD) meaning from the start of that day in your timezone.")
@@ -40,8 +38,9 @@ def end_before_start(start_field: str) -> str:
 
 
 def _in_range(d: date) -> None:
-    if not EARLIEST <= d <= LATEST:
-        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    # The one supported range (backend.api.timebounds); it ends far from date.max, so "the
+    # day after" an end date always exists.
+    check_date(d)
 
 
 def parse_bound(value: Any) -> date | datetime:
@@ -69,8 +68,7 @@ def parse_bound(value: Any) -> date | datetime:
         raise ValueError("must be a string: an RFC 3339 timestamp or a date")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("a timestamp needs a UTC offset (RFC 3339), e.g. 2026-11-16T00:00:00Z")
-    _in_range(parsed.astimezone(UTC).date())
-    return parsed
+    return check_datetime(parsed)
 
 
 PeriodBound = Annotated[

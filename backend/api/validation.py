@@ -23,36 +23,47 @@ def json_body(request: Request) -> Any:
         ) from exc
 
 
-def _unstorable_strings(value: Any, path: str = "") -> list[dict[str, Any]]:
+# No request body needs more than a few levels (bulk entries with tags is 4). A deep body is
+# refused before anything recursive touches it: 500 levels once ended in a RecursionError.
+MAX_DEPTH = 32
+
+
+def _bad_string(s: str) -> bool:
+    return "\x00" in s or any("\ud800" <= ch <= "\udfff" for ch in s)
+
+
+def _unstorable_strings(value: Any) -> list[dict[str, Any]]:
     """PostgreSQL text cannot hold NUL, and UTF-8 cannot encode lone surrogates; both would
-    surface as a 500 deep in the driver, so every field is checked here, once."""
-    if isinstance(value, str):
-        bad = "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
-        if bad:
-            return [
-                {
+    surface as a 500 deep in the driver, so every key and value is checked here, once.
+
+    Iterative, with a depth limit: raises a 400 for bodies nested deeper than MAX_DEPTH."""
+    out: list[dict[str, Any]] = []
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, str):
+            if _bad_string(node):
+                out.append({
                     "field": path or "body",
                     "code": "invalid_characters",
                     "message": "contains characters that cannot be stored (NUL or lone surrogate)",
-                }
-            ]
-        return []
-    if isinstance(value, dict):
-        out = []
-        for k, v in value.items():
-            key = str(k)
-            out += (
-                _unstorable_strings(key, f"{path}.{key}".lstrip(".")) if isinstance(k, str) else []
-            )
-            out += _unstorable_strings(v, f"{path}.{key}".lstrip("."))
-        return out
-    if isinstance(value, list):
-        return [
-            e
-            for i, v in enumerate(value)
-            for e in _unstorable_strings(v, f"{path}.{i}".lstrip("."))
-        ]
-    return []
+                })
+            continue
+        if not isinstance(node, dict | list):
+            continue
+        if depth >= MAX_DEPTH:
+            raise ApiError(400, "Bad Request",
+                           f"The request is nested more than {MAX_DEPTH} levels deep.",
+                           kind="too-deep")
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        children = []
+        for k, v in items:
+            child = f"{path}.{k}".lstrip(".")
+            if isinstance(k, str) and _bad_string(k):
+                children.append((k, child, depth + 1))
+            children.append((v, child, depth + 1))
+        stack.extend(reversed(children))  # report in document order
+    return out
 
 
 def parse_body(request: Request, model: type[M]) -> M:

@@ -1,8 +1,13 @@
 """The `authenticated` decorator: validates the access token and loads the current user.
 
-The user row is cached in Redis (invalidated by `forget_user` on any profile change);
-a revoked session id is also kept in Redis for the access-token lifetime, so logout
-takes effect at once. Both are read in one MGET.
+PostgreSQL (`auth_sessions.revoked_at`) is the truth about whether a session was logged
+out; Redis caches that answer in front of it, together with the user row, and both are read
+in one MGET:
+- "revoked" is written at logout for the access-token lifetime (replayed if Redis was away);
+- "live" is written after PostgreSQL said so, for only `session_cache_seconds`, and only if
+  no answer is there yet (NX), so it never overwrites a concurrent logout's "revoked";
+- no answer (expired, evicted, or Redis restarted empty) means: ask PostgreSQL again.
+So losing Redis's data can never bring a logged-out token back.
 """
 
 from __future__ import annotations
@@ -44,8 +49,11 @@ def user_cache_key(cache: Cache, user_id: uuid.UUID | str) -> str:
     return cache.key("user", user_id)
 
 
-def revoked_sid_key(cache: Cache, sid: uuid.UUID | str) -> str:
-    return cache.key("revoked-sid", sid)
+def session_state_key(cache: Cache, sid: uuid.UUID | str) -> str:
+    return cache.key("session", sid)
+
+
+LIVE, REVOKED = b"live", b"revoked"
 
 
 async def forget_user(cache: Cache, user_id: uuid.UUID | str) -> None:
@@ -56,7 +64,20 @@ async def mark_sessions_revoked(cache: Cache, sids: list[uuid.UUID], ttl_seconds
     # must_land: a logout during a Redis outage would otherwise leave the session's access
     # tokens usable for up to 15 minutes after Redis comes back.
     for sid in sids:
-        await cache.set(revoked_sid_key(cache, sid), b"1", ttl_seconds, must_land=True)
+        await cache.set(session_state_key(cache, sid), REVOKED, ttl_seconds, must_land=True)
+
+
+async def _session_live(cache: Cache, settings: Any, claims: tokens.Claims) -> bool:
+    """Ask PostgreSQL, and cache its answer. A session row that is gone (cleaned up after
+    it expired) counts as revoked."""
+    live = await AuthSession.filter(id=claims.sid, user_id=claims.sub,
+                                    revoked_at__isnull=True).exists()
+    key = session_state_key(cache, claims.sid)
+    if live:
+        await cache.set(key, LIVE, settings.session_cache_seconds, nx=True)
+    else:
+        await cache.set(key, REVOKED, settings.access_token_minutes * 60)
+    return live
 
 
 async def current_user(request: Request) -> CurrentUser:
@@ -66,9 +87,9 @@ async def current_user(request: Request) -> CurrentUser:
     claims = tokens.decode(settings, tokens.bearer_token(request.headers.get("authorization")),
                            "access")
     await cache.flush_pending()
-    cached, revoked = await cache.mget(user_cache_key(cache, claims.sub),
-                                       revoked_sid_key(cache, claims.sid))
-    if revoked is not None:
+    cached, state = await cache.mget(user_cache_key(cache, claims.sub),
+                                     session_state_key(cache, claims.sid))
+    if state == REVOKED or (state != LIVE and not await _session_live(cache, settings, claims)):
         raise _session_gone()
     if cached is not None:
         data = orjson.loads(cached)
@@ -78,10 +99,6 @@ async def current_user(request: Request) -> CurrentUser:
         if row is None:
             raise ApiError(401, "Unauthorized", "The account no longer exists.",
                            kind="unauthorized")
-        if not cache.available:
-            # Without Redis the revoked-session marker is unavailable; ask PostgreSQL.
-            if await AuthSession.filter(id=claims.sid, revoked_at__isnull=False).exists():
-                raise _session_gone()
         user = CurrentUser.from_row(row)
         await cache.set_json(user_cache_key(cache, claims.sub),
                              {**asdict(user), "id": str(user.id)}, settings.user_cache_seconds)

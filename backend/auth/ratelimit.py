@@ -1,4 +1,6 @@
-"""Failed-login rate limit per (email, client IP), counted in Redis.
+"""Login throttles counted in Redis: failures per (email, client IP), and attempts per
+client IP across all accounts (one address spraying passwords over many accounts). The
+per-account lock across IPs lives in PostgreSQL (backend.auth.lockout).
 
 Each attempt reserves a slot with INCR *before* the password is checked, so a burst
 of parallel guesses cannot all slip past a read-then-write check. A successful login
@@ -36,23 +38,43 @@ def too_many(retry_after: int) -> ApiError:
     )
 
 
-async def reserve_attempt(cache: Cache, settings: Settings, email: str, ip: str) -> None:
-    """Count this attempt; raise 429 (with Retry-After) once the failures are used up."""
-    key = attempts_key(cache, email, ip)
-    count = await cache.incr(key, settings.login_window_seconds)
+def ip_key(cache: Cache, ip: str) -> str:
+    return cache.key("login-ip", ip)
+
+
+async def _reserve(cache: Cache, key: str, limit: int, window: int) -> None:
+    count = await cache.incr(key, window)
     if count is None:
         log.warning("login rate limit unavailable (Redis down): allowing the attempt")
         return
-    if count <= settings.login_max_failures:
+    if count <= limit:
         return
     ttl = await cache.ttl(key)
     if ttl == -1:
         # No expiry should not happen after INCR+EXPIRE NX, but a stuck key must not lock forever.
-        await cache.set(key, str(count), settings.login_window_seconds)
-        ttl = settings.login_window_seconds
+        await cache.set(key, str(count), window)
+        ttl = window
     elif ttl is None or ttl < 1:
         ttl = 1  # the key is expiring right now
     raise too_many(ttl)
+
+
+async def reserve_attempt(cache: Cache, settings: Settings, email: str, ip: str) -> None:
+    """Count this attempt; raise 429 (with Retry-After) once the failures are used up."""
+    await _reserve(cache, attempts_key(cache, email, ip), settings.login_max_failures,
+                   settings.login_window_seconds)
+
+
+async def reserve_ip_attempt(cache: Cache, settings: Settings, ip: str) -> None:
+    """Count this attempt against the client IP, whatever the account; 429 past the limit."""
+    await _reserve(cache, ip_key(cache, ip), settings.login_ip_max_failures,
+                   settings.login_ip_window_seconds)
+
+
+async def release_ip_attempt(cache: Cache, ip: str) -> None:
+    # A success gives its slot back, but does not wipe the IP's earlier failures: otherwise
+    # logging into one's own account between guesses would reset the count.
+    await cache.decr(ip_key(cache, ip))
 
 
 async def reset(cache: Cache, email: str, ip: str) -> None:

@@ -9,66 +9,91 @@ from sanic.response import empty, json
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from backend.api.clientip import client_ip
 from backend.api.docs import doc
 from backend.api.errors import ApiError
 from backend.api.validation import parse_body
-from backend.auth import ratelimit, sessions, tokens
+from backend.auth import lockout, ratelimit, sessions, tokens
 from backend.auth.guard import authenticated
-from backend.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from backend.auth.passwords import hash_password, pretend_verify, verify_password
 from backend.auth.schemas import (
     LoginBody,
     LogoutAllOut,
     RefreshBody,
+    RegisterAccepted,
     RegisterBody,
     TokenPair,
     UserOut,
-    email_taken,
 )
 from backend.auth.sessions import start_session
 from backend.db.models import User
-from backend.queue.emails import enqueue_welcome_email
+from backend.queue.emails import enqueue_account_exists_email, enqueue_welcome_email
 
 bp = Blueprint("auth", url_prefix="/v1/auth")
 
 
-@bp.post("/register")
-@doc("Create an account and log in", tag="auth", body=RegisterBody, response=TokenPair,
-     status=201, errors=[409], auth=False)
+ACCEPTED = {
+    "status": "accepted",
+    "detail": "Check your email. If the address was free, your account is ready: log in with "
+              "it and your password.",
+}
+
+
+@bp.post("/register", ctx_rate_policy="register")
+@doc("Create an account", tag="auth", body=RegisterBody, response=RegisterAccepted,
+     status=202, errors=[429], auth=False,
+     description="Answers 202 with the same body whether or not the email already has an "
+     "account, so the answer does not tell which addresses are registered: a new address "
+     "gets its account (log in next) and a welcome email; an existing one is left as it is "
+     "and its owner gets a notice. Limited per client IP (ENGLOG_RATE_LIMIT_REGISTER).")
 async def register(request: Request):
     body = parse_body(request, RegisterBody)
-    if await User.filter(email=body.email).exists():
-        raise email_taken()
-    # Hash before opening the transaction: argon2 takes ~50 ms and would pin a pooled connection.
+    # Hashed whether or not the address is taken, so both answers take about as long.
+    # Outside the transaction: argon2 takes ~50 ms and would pin a pooled connection.
     password_hash = await hash_password(body.password)
-    try:
-        async with in_transaction() as conn:
-            user = await User.create(
-                email=body.email, password_hash=password_hash,
-                first_name=body.first_name, last_name=body.last_name, timezone=body.timezone,
-                using_db=conn,
-            )
-            await enqueue_welcome_email(user, conn=conn)  # commits with the account or not at all
-    except IntegrityError as exc:  # lost a race with a concurrent registration
-        raise email_taken() from exc
-    return json(await start_session(request, user), status=201)
+    existing = await User.get_or_none(email=body.email)
+    if existing is None:
+        try:
+            async with in_transaction() as conn:
+                user = await User.create(
+                    email=body.email, password_hash=password_hash,
+                    first_name=body.first_name, last_name=body.last_name,
+                    timezone=body.timezone, using_db=conn,
+                )
+                await enqueue_welcome_email(user, conn=conn)  # commits with the account
+        except IntegrityError:  # lost a race with a concurrent registration
+            existing = await User.get_or_none(email=body.email)
+    if existing is not None and existing.is_active:
+        await enqueue_account_exists_email(existing, datetime.now(UTC).date().isoformat())
+    return json(ACCEPTED, status=202)
 
 
 @bp.post("/login")
 @doc("Log in with email and password", tag="auth", body=LoginBody, response=TokenPair,
      errors=[401, 429], auth=False,
-     description="After 5 failed logins for one email from one IP within a minute, every "
-     "attempt (even with the right password) gets 429 with Retry-After until the window ends.")
+     description="Throttled three ways, each answering 429 with Retry-After: 5 failures for "
+     "one email from one IP within a minute; too many attempts from one IP across accounts; "
+     "and, across all IPs, an account that keeps failing is locked for a while (1 minute, "
+     "doubling with each further failure, at most 15 by default). A success clears the "
+     "account's count.")
 async def login(request: Request):
     body = parse_body(request, LoginBody)
     cache, settings = request.app.ctx.cache, request.app.ctx.settings
     email = body.email.strip().lower()
-    ip = request.remote_addr or request.ip or ""
+    ip = client_ip(request)
+    await ratelimit.reserve_ip_attempt(cache, settings, ip)
     await ratelimit.reserve_attempt(cache, settings, email, ip)
+    account = lockout.email_key(settings, email)
+    await lockout.reserve(settings, account)
     user = await User.get_or_none(email=email, is_active=True)
-    ok = await verify_password(user.password_hash if user else DUMMY_HASH, body.password)
+    # No account: no argon2 work, only the time it would take (see backend.auth.passwords).
+    ok = await verify_password(user.password_hash, body.password) if user else (
+        await pretend_verify())
     if not user or not ok:
         raise ApiError(401, "Unauthorized", "Wrong email or password.", kind="bad-credentials")
+    await lockout.succeeded(account)
     await ratelimit.reset(cache, email, ip)
+    await ratelimit.release_ip_attempt(cache, ip)
     user.last_login_at = datetime.now(UTC)
     await User.filter(id=user.id).update(last_login_at=user.last_login_at)
     return json(await start_session(request, user))

@@ -18,6 +18,7 @@ from sanic import Request
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from backend.api.clientip import client_ip
 from backend.api.errors import ApiError
 from backend.auth import tokens
 from backend.auth.guard import CurrentUser, mark_sessions_revoked
@@ -62,7 +63,7 @@ async def start_session(request: Request, user: User) -> dict[str, Any]:
     await AuthSession.create(
         id=sid, user_id=user.id, current_jti=jti,
         user_agent=(request.headers.get("user-agent") or "")[:255],
-        ip=(request.remote_addr or request.ip or "")[:64],
+        ip=client_ip(request)[:64],
         expires_at=datetime.now(UTC) + timedelta(days=settings.refresh_token_days),
     )
     return token_pair(settings, user, sid, jti)

@@ -13,7 +13,11 @@ from typing import Any
 
 import orjson
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+
+from backend.ops.metrics import REDIS_ERRORS
 
 log = logging.getLogger("englog.redis")
 
@@ -23,10 +27,18 @@ _RETRY_AFTER_S = 2.0
 
 
 class Cache:
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, timeout_s: float = 0.2) -> None:
         self.prefix = prefix
+        # One timeout for connecting and for each answer: a Redis that accepts connections
+        # but never answers (hung, or a black-holed network) costs a request at most this
+        # long, after which every call is skipped for _RETRY_AFTER_S.
+        self.timeout_s = timeout_s
         self.client = Redis.from_url(
-            url, socket_connect_timeout=0.25, socket_timeout=0.5, health_check_interval=30
+            url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s,
+            health_check_interval=30,
+            # No retries: redis-py's default (3, with backoff) turned one timeout into a
+            # second or more. A failed call degrades at once; the back-off window retries.
+            retry=Retry(NoBackoff(), 0),
         )
         self._down_until = 0.0
         # Users whose data-version bump failed while Redis was unreachable. Bumped as soon as
@@ -46,9 +58,13 @@ class Cache:
         return time.monotonic() >= self._down_until
 
     def _failed(self, exc: Exception) -> None:
+        REDIS_ERRORS.inc()
         if self.available:
-            log.warning("redis unavailable, degrading: %s", exc)
+            log.warning("redis unavailable, degrading: %s", exc or type(exc).__name__)
         self._down_until = time.monotonic() + _RETRY_AFTER_S
+
+    # Public name for other Redis users sharing this client (the rate limiter).
+    mark_failed = _failed
 
     async def ping(self) -> bool:
         try:
@@ -86,13 +102,13 @@ class Cache:
         except (RedisError, OSError) as exc:
             self._failed(exc)
 
-    async def set(self, key: str, value: str | bytes, ttl: int, *, must_land: bool = False
-                  ) -> None:
+    async def set(self, key: str, value: str | bytes, ttl: int, *, must_land: bool = False,
+                  nx: bool = False) -> None:
         """`must_land`: if Redis is unreachable now, replay the write once it answers again
-        (until the TTL would have run out anyway)."""
+        (until the TTL would have run out anyway). `nx`: only if the key is not there."""
         if self.available:
             try:
-                await self.client.set(key, value, ex=ttl)
+                await self.client.set(key, value, ex=ttl, nx=nx)
                 return
             except (RedisError, OSError) as exc:
                 self._failed(exc)
@@ -154,6 +170,14 @@ class Cache:
         except (RedisError, OSError) as exc:
             self._failed(exc)
             return None
+
+    async def decr(self, key: str) -> None:
+        if not self.available:
+            return
+        try:
+            await self.client.decr(key)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
 
     async def ttl(self, key: str) -> int | None:
         if not self.available:

@@ -25,7 +25,8 @@ async def _release_reset(conn: asyncpg.Connection) -> None:
         await conn.execute("ROLLBACK")
 
 
-def tortoise_config(database_url: str, *, pool_max: int = 20) -> dict:
+def tortoise_config(database_url: str, *, pool_max: int = 20,
+                    connect_timeout: float = 60.0) -> dict:
     parts = urlsplit(database_url)
     return {
         "connections": {
@@ -40,6 +41,8 @@ def tortoise_config(database_url: str, *, pool_max: int = 20) -> dict:
                     "minsize": 1,
                     "maxsize": pool_max,
                     "reset": _release_reset,
+                    # Seconds to wait for a new connection; then the request fails with 503.
+                    "timeout": connect_timeout,
                 },
             }
         },
@@ -97,10 +100,12 @@ async def apply_migrations(database_url: str) -> list[str]:
     return applied
 
 
-async def init_orm(database_url: str, *, pool_max: int = 20) -> None:
+async def init_orm(database_url: str, *, pool_max: int = 20,
+                   connect_timeout: float = 60.0) -> None:
     # The global fallback lets request tasks (created outside the listener's context) see it.
     await Tortoise.init(
-        config=tortoise_config(database_url, pool_max=pool_max), _enable_global_fallback=True
+        config=tortoise_config(database_url, pool_max=pool_max, connect_timeout=connect_timeout),
+        _enable_global_fallback=True,
     )
 
 

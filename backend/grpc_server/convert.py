@@ -41,3 +41,9 @@ def health_dict(health: pb.WorkerHealth) -> dict:
         "llm_model": health.llm_model, "llm_ok": health.llm_ok, "smtp_ok": health.smtp_ok,
         "detail": health.detail, "concurrency": health.concurrency, "busy": health.busy,
     }
+
+
+def metrics_dict(metrics: pb.WorkerMetrics) -> dict:
+    """The worker's figures as stored in worker_status.metrics (read by backend.ops.metrics)."""
+    return json_format.MessageToDict(metrics, preserving_proto_field_name=True,
+                                     always_print_fields_with_no_presence=True)

@@ -12,7 +12,13 @@ from englog.v1 import tasks_pb2 as pb
 from englog.v1 import tasks_pb2_grpc as pb_grpc
 from google.protobuf import json_format
 
-from backend.grpc_server.convert import PAYLOADS, health_dict, result_of, task_to_proto
+from backend.grpc_server.convert import (
+    PAYLOADS,
+    health_dict,
+    metrics_dict,
+    result_of,
+    task_to_proto,
+)
 from backend.queue import service, workers
 from backend.queue.claiming import claim_wait
 from backend.queue.notify import TaskNotifier
@@ -44,9 +50,11 @@ class TaskQueueServicer(pb_grpc.TaskQueueServicer):
         self.notifier = notifier
         self.settings = settings
 
-    async def _record(self, worker_id: str, health: pb.WorkerHealth, context) -> None:
+    async def _record(self, worker_id: str, health: pb.WorkerHealth, context,
+                      metrics: dict | None = None) -> None:
         try:
-            await workers.record_health(worker_id, health_dict(health), _peer_name(context))
+            await workers.record_health(worker_id, health_dict(health), _peer_name(context),
+                                        metrics)
         except Exception:  # health bookkeeping must never cost the worker its task
             log.exception("could not record health of %s", worker_id)
 
@@ -121,7 +129,8 @@ class TaskQueueServicer(pb_grpc.TaskQueueServicer):
 
     async def Heartbeat(self, request: pb.HeartbeatRequest, context) -> pb.Ack:
         worker_id = await _worker_id(request.health.worker_id, context)
-        await self._record(worker_id, request.health, context)
+        metrics = (metrics_dict(request.metrics) if request.HasField("metrics") else None)
+        await self._record(worker_id, request.health, context, metrics)
         return pb.Ack(ok=True)
 
     async def Check(self, request: pb.HealthCheckRequest, context) -> pb.HealthCheckResponse:

@@ -8,6 +8,7 @@ import logging
 from tortoise import connections
 
 from backend.auth import jobs as auth_jobs
+from backend.auth import lockout
 from backend.queue.handlers import api_job
 
 log = logging.getLogger("englog.jobs.cleanup")
@@ -39,8 +40,13 @@ async def cleanup_insights(older_than_days: int = INSIGHT_RETENTION_DAYS) -> int
         "AND created_at < now() - make_interval(days => $1)", [older_than_days])
 
 
+LOGIN_THROTTLE_RETENTION_S = 86_400
+
+
 async def cleanup_denylist() -> int:
-    return await auth_jobs.cleanup_denylist()
+    # Login-throttle rows ride along: like the denylist they only matter for a short while.
+    return (await auth_jobs.cleanup_denylist()
+            + await lockout.cleanup(LOGIN_THROTTLE_RETENTION_S))
 
 
 @api_job("cleanup_tasks")

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,6 +18,7 @@ from pydantic import (
 
 from backend.api.pagination import PageQuery
 from backend.api.periods import PeriodBound, end_field, start_field
+from backend.api.timebounds import BoundedDatetime
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
 from backend.tags.names import normalize_tag, normalize_tags
 
@@ -97,8 +97,8 @@ class DraftPatch(BaseModel):
 
 
 class EntryCreate(EntryDraft):
-    start_time: AwareDatetime
-    end_time: AwareDatetime
+    start_time: BoundedDatetime
+    end_time: BoundedDatetime
 
     _end = field_validator("end_time")(check_end)
 
@@ -106,8 +106,8 @@ class EntryCreate(EntryDraft):
 class EntryPatch(DraftPatch):
     """Every field optional; the merged entry is validated as a whole."""
 
-    start_time: AwareDatetime = None  # type: ignore[assignment]
-    end_time: AwareDatetime = None  # type: ignore[assignment]
+    start_time: BoundedDatetime = None  # type: ignore[assignment]
+    end_time: BoundedDatetime = None  # type: ignore[assignment]
 
 
 class BulkCreate(BaseModel):

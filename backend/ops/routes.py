@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from sanic import Blueprint, Request
-from sanic.response import json
+from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
 from tortoise import connections
 
+from backend.api.errors import ApiError
+from backend.ops import metrics
 from backend.queue.workers import list_workers
 
 log = logging.getLogger("englog.ops")
@@ -51,3 +54,19 @@ async def health(request: Request):
     # Workers report their health over gRPC (backend.queue.workers); stale = not heard from.
     body["workers"] = await list_workers() if db else []
     return json(body, status=200 if db else 503)
+
+
+@bp.get("/metrics")
+@openapi.exclude()
+async def prometheus_metrics(request: Request):
+    """Prometheus exposition. Hidden (404) unless ENGLOG_METRICS_TOKEN is set; then the
+    scraper sends it as a bearer token. The reverse proxy does not forward /metrics either."""
+    token = request.app.ctx.settings.metrics_token
+    if not token:
+        raise ApiError(404, "Not Found", "Requested URL /metrics not found", kind="not-found")
+    sent = request.headers.get("authorization", "")
+    if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+        raise ApiError(401, "Unauthorized", "/metrics needs the metrics bearer token.",
+                       kind="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+    return HTTPResponse(await metrics.render(),
+                        content_type="text/plain; version=0.0.4; charset=utf-8")

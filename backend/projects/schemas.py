@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backend.api.pagination import PageQuery
+from backend.api.timebounds import BoundedDate
 from backend.db.models import ProjectStatus
 
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -43,9 +44,10 @@ class ProjectBody(BaseModel):
         ProjectStatus.active,
         description="'Archive' in the UI is status=completed (or on_hold).",
     )
-    start_date: date | None = Field(None, description="YYYY-MM-DD")
-    end_date: date | None = Field(None, description="YYYY-MM-DD, on or after start_date "
-                                  "(checked with the stored start_date on PATCH)")
+    start_date: BoundedDate | None = Field(None, description="YYYY-MM-DD")
+    end_date: BoundedDate | None = Field(None, description="YYYY-MM-DD, on or after "
+                                         "start_date (checked with the stored start_date on "
+                                         "PATCH)")
     is_default: bool = Field(False, description="Setting it clears the user's other default.")
 
     _color = field_validator("color")(_lower)
@@ -61,8 +63,8 @@ class ProjectPatch(BaseModel):
     description: str | None = Field(None, max_length=2000)
     color: str | None = Field(None, pattern=COLOR_PATTERN)
     status: ProjectStatus | None = Field(None, description="completed or on_hold = archived")
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: BoundedDate | None = None
+    end_date: BoundedDate | None = None
     is_default: bool | None = None
 
     @field_validator(*_NOT_NULL, mode="before")

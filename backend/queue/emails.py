@@ -23,3 +23,24 @@ async def enqueue_welcome_email(user, conn=None) -> UUID:
     return await enqueue(
         "send_email", welcome_email(user.email, user.first_name, user.id), user_id=user.id,
         priority=50, dedupe_key=f"welcome:{user.id}", conn=conn)
+
+
+def account_exists_email(email: str, first_name: str, user_id) -> dict:
+    """Sent when someone tries to register an address that already has an account: the
+    register answer is the same either way, so only the address's owner learns of it."""
+    name = first_name.strip() or "there"
+    body = ("Someone (hopefully you) tried to create an EngLog account with this email "
+            "address, which already has one. Nothing was changed.\n\nIf it was you, log in "
+            "with your existing password. If it was not, you can ignore this message.")
+    text = f"Hi {name},\n\n{body}\n\n- EngLog\n"
+    html = f"<p>Hi {escape(name)},</p><p>{escape(body)}</p><p>- EngLog</p>"
+    return {"to": email, "subject": "Someone tried to register with your email address",
+            "text_body": text, "html_body": html, "kind": "account_exists",
+            "user_id": str(user_id)}
+
+
+async def enqueue_account_exists_email(user, day: str, conn=None) -> UUID:
+    # At most one notice per account per day, however often the address is tried.
+    return await enqueue(
+        "send_email", account_exists_email(user.email, user.first_name, user.id),
+        user_id=user.id, priority=50, dedupe_key=f"account-exists:{user.id}:{day}", conn=conn)

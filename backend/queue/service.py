@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from backend.ops.metrics import TASK_DURATION
 from backend.queue import handlers
 
 log = logging.getLogger("englog.queue")
@@ -167,9 +168,17 @@ async def complete(task_id, worker_id: str, result: dict | None, result_msg: Any
             handler = handlers.complete_handler(row["task_type"])
             if handler:
                 await handler(row, result_msg, conn)
+            _observe_duration(row, "completed")
             return True
     current = await get_task(task_id)
     return bool(current and current["status"] == "completed")
+
+
+def _observe_duration(row: dict, outcome: str) -> None:
+    started = row.get("started_at")
+    if started is not None:
+        seconds = (datetime.now(UTC) - started).total_seconds()
+        TASK_DURATION.labels(row["task_type"], outcome).observe(max(seconds, 0.0))
 
 
 @dataclass
@@ -208,6 +217,7 @@ async def fail(task_id, worker_id: str, error: str, *, retryable: bool,
             current = await get_task(task_id, conn)
             return FailOutcome(False, False, current["attempts"] if current else 0, None)
         row = _decode(rows[0])
+        _observe_duration(row, "retried" if row["status"] == "queued" else "failed")
         if row["status"] == "queued":
             await _notify(conn, row["task_type"])
             return FailOutcome(True, True, row["attempts"], row["run_at"])

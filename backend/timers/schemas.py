@@ -7,8 +7,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from backend.api.timebounds import BoundedDatetime
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
 from backend.logs.schemas import DraftPatch, EntryDraft, no_nul
 
@@ -27,12 +28,12 @@ class TimerPatch(DraftPatch):
 
 
 class TimerStop(TimerPatch):
-    end_time: AwareDatetime = Field(None, description="Defaults to now.")  # type: ignore[assignment]
+    end_time: BoundedDatetime = Field(None, description="Defaults to now.")  # type: ignore[assignment]
 
 
 class Backfill(EntryDraft):
     minutes: int = Field(..., ge=1, le=1440, description="How long it lasted (1-1440).")
-    end_time: AwareDatetime | None = Field(None, description="When it ended; defaults to now.")
+    end_time: BoundedDatetime | None = Field(None, description="When it ended; defaults to now.")
 
 
 class TimerOut(BaseModel):

@@ -256,8 +256,7 @@ async def test_token_naming_alices_session_with_bobs_identity_changes_nothing(
 # --- login and its rate limit ---------------------------------------------------------------
 
 async def test_login_sets_last_login_at(client, alice, db) -> None:
-    assert await db.fetchval("SELECT last_login_at FROM users WHERE id = $1::uuid",
-                             alice.id) is None
+    await db.execute("UPDATE users SET last_login_at = NULL WHERE id = $1::uuid", alice.id)
     r = await login(client, alice)
     assert r.status_code == 200 and r.json()["user"]["id"] == alice.id
     assert await db.fetchval("SELECT last_login_at FROM users WHERE id = $1::uuid",

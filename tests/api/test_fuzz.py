@@ -26,11 +26,12 @@ def api_schema(api_url: str):
 
 @pytest.fixture(scope="session")
 def fuzz_headers(api_url: str) -> dict[str, str]:
-    r = httpx.post(api_url + "/v1/auth/register", json={
-        "email": f"fuzz-{uuid.uuid4().hex[:10]}@example.com",
-        "password": "fuzzing-password-123", "timezone": "Europe/Berlin",
-    })
-    assert r.status_code == 201, r.text
+    creds = {"email": f"fuzz-{uuid.uuid4().hex[:10]}@example.com",
+             "password": "fuzzing-password-123"}
+    r = httpx.post(api_url + "/v1/auth/register", json={**creds, "timezone": "Europe/Berlin"})
+    assert r.status_code == 202, r.text
+    r = httpx.post(api_url + "/v1/auth/login", json=creds)
+    assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 

@@ -100,7 +100,7 @@ def _today() -> date:
      "period_end"),
     ({"report_type": "monthly", "period_start": "2026-10-01", "period_end": "2026-10-10"},
      "period_end"),
-    ({"report_type": "weekly", "period_start": "1969-12-29", "period_end": "1970-01-04"},
+    ({"report_type": "weekly", "period_start": "1899-12-25", "period_end": "1899-12-31"},
      "period_start"),
     ({"report_type": "weekly", "focus_areas": [f"area {i}" for i in range(11)]}, "focus_areas"),
     ({"report_type": "weekly", "focus_areas": ["x" * 101]}, "focus_areas.0"),

@@ -42,8 +42,9 @@ def test_a_bound_is_a_date_or_an_rfc3339_timestamp(text, parsed):
     ("2026-11-16T00:00:00", "UTC offset"),  # RFC 3339 needs the offset
     ("2026-13-01", "not a valid date"),
     ("yesterday", "RFC 3339"),
-    ("1969-12-31", "between 1970-01-01"),
-    ("9999-12-31T00:00:00Z", "between 1970-01-01"),
+    ("1899-12-31", "between 1900-01-01 and 2999-12-31"),
+    ("9999-12-31T00:00:00Z", "between 1900-01-01 and 2999-12-31"),
+    ("0001-01-01T00:00:00+14:00", "between 1900-01-01"),  # not convertible to UTC at all
 ])
 def test_a_bad_bound_says_why(text, words):
     with pytest.raises(ValueError, match=words):

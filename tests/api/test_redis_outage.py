@@ -3,51 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
-import time
-from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
-from tests.support.servers import ApiProcess, free_port
+from tests.support.redis_server import PrivateRedis
+from tests.support.servers import ApiProcess
 from tests.support.users import register
-
-
-class PrivateRedis:
-    """A redis-server of our own that can go away and come back with its data (RDB file),
-    so writes attempted while it is down are really lost, as in a real outage."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.dir = directory
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.dir), "--dbfilename", "dump.rdb", "--save", "",
-             "--appendonly", "no"], stdout=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port)
-        for _ in range(200):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def crash_keeping_data(self) -> None:
-        redis.Redis(port=self.port).save()
-        self.proc.kill()
-        self.proc.wait(5)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(5)
 
 
 @pytest.fixture(scope="module")

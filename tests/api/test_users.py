@@ -40,7 +40,7 @@ async def test_get_profile(alice: ApiUser) -> None:
     body = r.json()
     assert body["id"] == alice.id and body["email"] == alice.email
     assert (body["first_name"], body["last_name"], body["timezone"]) == ("Test", "User", "UTC")
-    assert body["last_login_at"] is None
+    assert body["last_login_at"]  # the register helper logs in
     assert body["preferences"] == DEFAULTS
 
 

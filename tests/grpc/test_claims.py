@@ -246,3 +246,41 @@ async def test_heartbeat_health_shows_in_api_health(grpc_api, queue):
     assert (w["llm_backend"], w["llm_model"], w["llm_ok"], w["smtp_ok"], w["stale"]) == (
         "embedded", "smollm2-135m", True, False, False)
     assert w["last_seen"]
+
+
+async def test_worker_metrics_travel_in_the_heartbeat_to_api_metrics(grpc_api, queue):
+    import httpx
+
+    from tests.support.servers import METRICS_TOKEN
+
+    health = pb.WorkerHealth(worker_id="metrics-worker", llm_ok=True, busy=1)
+    metrics = pb.WorkerMetrics(
+        tasks=[pb.WorkerTaskStats(task_type="generate_insight", completed=4, failed=1,
+                                  seconds_total=42.5)],
+        llm_completion_tokens_total=1234, llm_generation_seconds_total=20.0,
+        llm_tokens_per_second=61.7)
+    assert (await queue.Heartbeat(pb.HeartbeatRequest(health=health, metrics=metrics))).ok
+    # A Claim carries health only: the stored figures stay.
+    await queue.Claim(pb.ClaimRequest(worker_id="metrics-worker", task_types=["nothing"],
+                                      health=health))
+    async with httpx.AsyncClient(base_url=grpc_api.url, timeout=30) as client:
+        text = (await client.get("/metrics",
+                                 headers={"Authorization": f"Bearer {METRICS_TOKEN}"})).text
+    import re
+
+    def value(name: str, **labels: str) -> float:
+        want = {"worker": "metrics-worker", **labels}
+        for line in text.splitlines():
+            m = re.fullmatch(r"(\w+)\{(.*)\} (\S+)", line)
+            if m and m[1] == name and dict(re.findall(r'(\w+)="([^"]*)"', m[2])) == want:
+                return float(m[3])
+        raise AssertionError(f"{name} {want} not in /metrics")
+
+    assert value("englog_worker_tasks_total", task_type="generate_insight",
+                 outcome="completed") == 4
+    assert value("englog_worker_tasks_total", task_type="generate_insight", outcome="failed") == 1
+    assert value("englog_worker_task_seconds_total", task_type="generate_insight") == 42.5
+    assert value("englog_worker_llm_completion_tokens_total") == 1234
+    assert value("englog_worker_llm_tokens_per_second") == 61.7
+    assert value("englog_worker_busy_slots") == 1
+    assert 0 <= value("englog_worker_heartbeat_age_seconds") < 60

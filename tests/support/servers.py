@@ -53,6 +53,13 @@ class ApiProcess:
         )
         wait_http(self.url + "/live", proc=self.proc)
 
+    def kill(self) -> None:
+        """SIGKILL: no graceful shutdown, requests in flight are cut off."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.proc = None
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
@@ -64,6 +71,16 @@ class ApiProcess:
         self.proc = None
 
 
+METRICS_TOKEN = "test-metrics-token"
+LOOSE_LIMITS = {
+    "ENGLOG_RATE_LIMIT_READ": "1000000/minute",
+    "ENGLOG_RATE_LIMIT_WRITE": "1000000/minute",
+    "ENGLOG_RATE_LIMIT_ANONYMOUS": "1000000/minute",
+    "ENGLOG_RATE_LIMIT_REGISTER": "1000000/minute",
+    "ENGLOG_LOGIN_IP_MAX_FAILURES": "1000000",
+}
+
+
 def test_env(database_url: str, redis_prefix: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -72,6 +89,11 @@ def test_env(database_url: str, redis_prefix: str, **extra: str) -> dict[str, st
         ENGLOG_JWT_SECRET="test-secret-for-hs256-at-least-32-bytes-" + redis_prefix,
         ENGLOG_SCHEDULER_ENABLED="false",
         PYTHONUNBUFFERED="1",
+        # The suite registers hundreds of users and posts thousands of requests from
+        # 127.0.0.1; tests of the limits themselves start an API with tight ones
+        # (tests/api/test_rate_limits.py, test_login_throttle.py).
+        **LOOSE_LIMITS,
+        ENGLOG_METRICS_TOKEN=METRICS_TOKEN,
     )
     env.update(extra)
     return env

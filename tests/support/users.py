@@ -23,20 +23,23 @@ class ApiUser:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.access_token}"}
 
+    def _headers(self, kw: dict[str, Any]) -> dict[str, str]:
+        return {**self.headers, **kw.pop("headers", {})}
+
     async def get(self, url: str, **kw: Any) -> httpx.Response:
-        return await self.client.get(url, headers=self.headers, **kw)
+        return await self.client.get(url, headers=self._headers(kw), **kw)
 
     async def post(self, url: str, **kw: Any) -> httpx.Response:
-        return await self.client.post(url, headers=self.headers, **kw)
+        return await self.client.post(url, headers=self._headers(kw), **kw)
 
     async def put(self, url: str, **kw: Any) -> httpx.Response:
-        return await self.client.put(url, headers=self.headers, **kw)
+        return await self.client.put(url, headers=self._headers(kw), **kw)
 
     async def patch(self, url: str, **kw: Any) -> httpx.Response:
-        return await self.client.patch(url, headers=self.headers, **kw)
+        return await self.client.patch(url, headers=self._headers(kw), **kw)
 
     async def delete(self, url: str, **kw: Any) -> httpx.Response:
-        return await self.client.delete(url, headers=self.headers, **kw)
+        return await self.client.delete(url, headers=self._headers(kw), **kw)
 
 
 async def register(client: httpx.AsyncClient, timezone: str = "UTC", **profile: Any) -> ApiUser:
@@ -46,7 +49,9 @@ async def register(client: httpx.AsyncClient, timezone: str = "UTC", **profile: 
         "email": email, "password": password, "first_name": "Test", "last_name": "User",
         "timezone": timezone, **profile,
     })
-    assert r.status_code == 201, r.text
+    assert r.status_code == 202, r.text
+    r = await client.post("/v1/auth/login", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
     body = r.json()
     return ApiUser(client=client, email=email, password=password, id=body["user"]["id"],
                    access_token=body["access_token"], refresh_token=body["refresh_token"])

@@ -25,7 +25,7 @@ SIZE = (130, 40)
 # Seeded data lives in a fixed past week and the app's clock is frozen inside it, so the
 # snapshots do not depend on the day the tests run.
 FROZEN = datetime(2025, 3, 13, 16, 0, tzinfo=UTC)
-SEED_PASSWORD = "correct horse battery staple"
+SEED_PASSWORD = "analytical engine notes 1843"
 
 
 def make_app(root: Path, server_url: str, session: dict[str, Any] | None = None,
@@ -110,7 +110,9 @@ def seeded(api_url: str) -> dict[str, Any]:
         r = c.post("/v1/auth/register", json={
             "email": email, "password": SEED_PASSWORD, "first_name": "Ada",
             "last_name": "Lovelace", "timezone": "UTC"})
-        assert r.status_code == 201, r.text
+        assert r.status_code == 202, r.text
+        r = c.post("/v1/auth/login", json={"email": email, "password": SEED_PASSWORD})
+        assert r.status_code == 200, r.text
         h = {"Authorization": f"Bearer {r.json()['access_token']}"}
         projects = {}
         for name, desc in (("auth-modernization", "Move auth to rotating tokens"),

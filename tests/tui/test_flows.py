@@ -92,6 +92,24 @@ async def test_wrong_password_is_shown_in_place(api_url, alice, tmp_path):
         assert not app.tokens.present
 
 
+async def test_registering_a_taken_email_says_to_log_in_instead(api_url, alice, db, tmp_path):
+    # The server answers register the same for a taken email; the UI learns it only because
+    # the login that follows fails, and says what to do.
+    app = make_app(tmp_path, api_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.focused.id == "reg-email", "register form")
+        await type_text(pilot, alice.email)
+        await pilot.press("tab")
+        await type_text(pilot, "someone else's password")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "already has an account" in text_of(
+            app.screen.query_one("#login-general")), "taken-email message")
+        assert not app.tokens.present
+    assert await db.fetchval("SELECT count(*) FROM users WHERE email = $1", alice.email) == 1
+
+
 async def test_timer_start_and_stop_creates_an_entry(api_url, alice, db, tmp_path):
     app = make_app(tmp_path, api_url, session_of(alice))
     async with app.run_test(size=SIZE) as pilot:

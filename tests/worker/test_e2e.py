@@ -8,6 +8,7 @@ then enqueues the "report ready" email, which the same worker sends to a real SM
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.servers import METRICS_TOKEN
 from tests.support.stack import Stack, drop_stack_database, start_stack
 from tests.support.users import register
 
@@ -83,6 +85,30 @@ async def test_report_and_ready_email_through_the_real_api(stack, smtp_server):
 
             health = (await client.get("/health")).text
             assert "e2e-worker" in health
+
+            # The worker's own figures reach the API's /metrics through its heartbeat.
+            def figure(text: str, name: str, **labels: str) -> float:
+                want = {"worker": "e2e-worker", **labels}
+                for line in text.splitlines():
+                    m = re.fullmatch(r"(\w+)\{(.*)\} (\S+)", line)
+                    if m and m[1] == name and dict(re.findall(r'(\w+)="([^"]*)"', m[2])) == want:
+                        return float(m[3])
+                return 0.0
+
+            auth = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+            for _ in range(40):
+                text = (await client.get("/metrics", headers=auth)).text
+                if figure(text, "englog_worker_tasks_total", task_type="send_email",
+                          outcome="completed") >= 2:
+                    break
+                await asyncio.sleep(0.5)
+            assert figure(text, "englog_worker_tasks_total", task_type="generate_insight",
+                          outcome="completed") == 1
+            assert figure(text, "englog_worker_tasks_total", task_type="send_email",
+                          outcome="completed") == 2
+            assert figure(text, "englog_worker_llm_completion_tokens_total") >= \
+                body["completion_tokens"]
+            assert figure(text, "englog_worker_llm_tokens_per_second") > 0
     finally:
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(30) == 0

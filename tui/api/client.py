@@ -271,9 +271,17 @@ class ApiClient:
         return body
 
     async def register(self, **fields: Any) -> dict[str, Any]:
-        body = await self.request("POST", "/v1/auth/register", auth=False, json=fields)
-        self.tokens.save(body["access_token"], body["refresh_token"], body.get("user"))
-        return body
+        """Register, then log in with the same credentials. The server answers register the
+        same way whether or not the email is taken (202), so only the login tells."""
+        await self.request("POST", "/v1/auth/register", auth=False, json=fields)
+        try:
+            return await self.login(fields["email"], fields["password"])
+        except ApiError as exc:
+            if exc.status != 401:
+                raise
+            raise ApiError(401, "Unauthorized",
+                           "This email already has an account (we sent it a notice): log in "
+                           "with its password instead.") from exc
 
     async def logout(self) -> None:
         refresh = self.tokens.refresh_token

@@ -276,8 +276,36 @@ class Ack(_message.Message):
     detail: str
     def __init__(self, ok: _Optional[bool] = ..., detail: _Optional[str] = ...) -> None: ...
 
+class WorkerTaskStats(_message.Message):
+    __slots__ = ("task_type", "completed", "failed", "seconds_total")
+    TASK_TYPE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    SECONDS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    task_type: str
+    completed: int
+    failed: int
+    seconds_total: float
+    def __init__(self, task_type: _Optional[str] = ..., completed: _Optional[int] = ..., failed: _Optional[int] = ..., seconds_total: _Optional[float] = ...) -> None: ...
+
+class WorkerMetrics(_message.Message):
+    __slots__ = ("tasks", "llm_completion_tokens_total", "llm_generation_seconds_total", "llm_tokens_per_second", "uptime_seconds")
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    LLM_COMPLETION_TOKENS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    LLM_GENERATION_SECONDS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    LLM_TOKENS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    tasks: _containers.RepeatedCompositeFieldContainer[WorkerTaskStats]
+    llm_completion_tokens_total: int
+    llm_generation_seconds_total: float
+    llm_tokens_per_second: float
+    uptime_seconds: float
+    def __init__(self, tasks: _Optional[_Iterable[_Union[WorkerTaskStats, _Mapping]]] = ..., llm_completion_tokens_total: _Optional[int] = ..., llm_generation_seconds_total: _Optional[float] = ..., llm_tokens_per_second: _Optional[float] = ..., uptime_seconds: _Optional[float] = ...) -> None: ...
+
 class HeartbeatRequest(_message.Message):
-    __slots__ = ("health",)
+    __slots__ = ("health", "metrics")
     HEALTH_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
     health: WorkerHealth
-    def __init__(self, health: _Optional[_Union[WorkerHealth, _Mapping]] = ...) -> None: ...
+    metrics: WorkerMetrics
+    def __init__(self, health: _Optional[_Union[WorkerHealth, _Mapping]] = ..., metrics: _Optional[_Union[WorkerMetrics, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""`englog-admin`: operator commands (backup, restore)."""

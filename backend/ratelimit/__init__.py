@@ -1,0 +1,1 @@
+"""Request rate limits: per-route policies applied by middleware, counted in Redis."""

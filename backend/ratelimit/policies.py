@@ -1,0 +1,75 @@
+"""Which policy a request counts against, and whom it counts for.
+
+- authenticated reads (GET/HEAD) and writes (everything else): per user;
+- anonymous requests (no valid access token, including unknown routes): per client IP;
+- routes that name a policy of their own (`ctx_rate_policy="register"` on the route):
+  that policy, per client IP.
+Liveness/readiness probes and /metrics are not limited: an orchestrator or Prometheus
+polling them must never be refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from sanic import Request
+
+from backend.api.clientip import client_ip
+from backend.api.errors import ApiError
+from backend.auth import tokens
+from backend.config import Settings
+
+EXEMPT_PATHS = frozenset({"/live", "/ready", "/metrics"})
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    item: RateLimitItem
+
+    @property
+    def limit(self) -> int:
+        return self.item.amount
+
+    @property
+    def window_seconds(self) -> int:
+        return self.item.get_expiry()
+
+
+def policies_from(settings: Settings) -> dict[str, Policy]:
+    spec = {
+        "read": settings.rate_limit_read,
+        "write": settings.rate_limit_write,
+        "anonymous": settings.rate_limit_anonymous,
+        "register": settings.rate_limit_register,
+    }
+    return {name: Policy(name, parse(text)) for name, text in spec.items()}
+
+
+def _user_id(request: Request, settings: Settings) -> str | None:
+    auth = request.headers.get("authorization")
+    if not auth:
+        return None
+    try:
+        # The guard decodes the same token again; decode() caches verified tokens.
+        return str(tokens.decode(settings, tokens.bearer_token(auth), "access").sub)
+    except ApiError:
+        return None  # the handler answers 401; until then, count it against the IP
+
+
+def select(request: Request, policies: dict[str, Policy], settings: Settings
+           ) -> tuple[Policy, str] | None:
+    """(policy, identity) for this request, or None when it is not limited."""
+    if request.method == "OPTIONS" or request.path in EXEMPT_PATHS:
+        return None
+    route = request.route
+    named = getattr(route.ctx, "rate_policy", None) if route is not None else None
+    if named:
+        return policies[named], "ip:" + client_ip(request)
+    user = _user_id(request, settings)
+    if user is None:
+        return policies["anonymous"], "ip:" + client_ip(request)
+    kind = "read" if request.method in READ_METHODS else "write"
+    return policies[kind], "user:" + user
