@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 import pytest
+import redis
 
 from tests.support.redis_server import PrivateRedis
 from tests.support.servers import ApiProcess
