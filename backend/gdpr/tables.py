@@ -59,6 +59,8 @@ USER_TABLES: tuple[UserTable, ...] = (
     UserTable("tags", "user_id", "tags", "id", on_anonymize="scrub", scrub=("description",)),
     # Reports are "insights" in the spec's UserDataExport; anonymisation removes them.
     UserTable("generated_insights", "user_id", "insights", "id", on_anonymize="drop"),
+    # Week digests quote entry titles in their highlights; they are rebuilt on demand.
+    UserTable("week_digests", "user_id", "week_digests", "week_start", on_anonymize="drop"),
     # Queued and finished work: report tasks carry entries, email tasks the old address.
     UserTable("tasks", "user_id", "tasks", "id", omit=("lease_owner",), on_anonymize="drop"),
     # Session metadata; current_jti is the live refresh token's id, so it stays out.

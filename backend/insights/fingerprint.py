@@ -20,14 +20,20 @@ from tortoise import connections
 # Bump when facts.py changes what it computes, so reports cached under old facts regenerate.
 FACTS_VERSION = 2  # 2: the spec's metric names and definitions (issue 7)
 
-_DATA_SQL = """
-SELECT md5(coalesce(string_agg(concat_ws('|', le.id, le.updated_at, le.title, le.description,
+# One line per entry holding everything a report or a week digest says about it (alias le,
+# its project p). Shared with backend.insights.digests, so both notice the same edits.
+ENTRY_STATE_SQL = """
+string_agg(concat_ws('|', le.id, le.updated_at, le.title, le.description,
                 le.type, le.project_id, p.name, le.start_time, le.end_time,
                 le.value_rating, le.impact_level,
                 (SELECT string_agg(t.name, ',' ORDER BY t.name)
                  FROM log_entry_tags let JOIN tags t ON t.id = let.tag_id
                  WHERE let.log_entry_id = le.id)),
-            E'\\n' ORDER BY le.start_time, le.id), '')) AS digest,
+            E'\\n' ORDER BY le.start_time, le.id)
+"""
+
+_DATA_SQL = f"""
+SELECT md5(coalesce({ENTRY_STATE_SQL}, '')) AS digest,
        count(*) FILTER (WHERE le.start_time >= $3)::int AS entries
 FROM log_entries le
 LEFT JOIN projects p ON p.id = le.project_id

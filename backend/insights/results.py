@@ -15,7 +15,7 @@ from typing import Any
 from englog.v1 import tasks_pb2 as pb
 from google.protobuf import json_format
 
-from backend.insights import views
+from backend.insights import digests, views
 from backend.queue import runtime
 from backend.queue.handlers import on_complete, on_failed, on_progress
 from backend.queue.service import enqueue
@@ -23,6 +23,8 @@ from backend.queue.service import enqueue
 log = logging.getLogger("englog.insights")
 
 TASK_TYPE = "generate_insight"
+# Payload key (ignored by the worker) of a task run only for its week digests: no report row.
+DIGEST_ONLY = "digest_only"
 MAX_ERROR_CHARS = 2000
 
 _COMPLETE_SQL = """
@@ -54,11 +56,13 @@ def _clean(text: str) -> str:
     return (text or "").replace("\x00", "")
 
 
-def _insight_id(task_row: dict) -> str | None:
+def _payload(task_row: dict) -> dict:
     payload = task_row.get("payload") or {}
-    if isinstance(payload, str):
-        payload = json.loads(payload)
-    return payload.get("insight_id") or None
+    return json.loads(payload) if isinstance(payload, str) else payload
+
+
+def _insight_id(task_row: dict) -> str | None:
+    return _payload(task_row).get("insight_id") or None
 
 
 def _as_response(task_row: dict, result_msg: Any) -> pb.GenerateInsightResponse | None:
@@ -116,10 +120,15 @@ async def enqueue_ready_email(report: dict, conn: Any) -> bool:
 @on_complete(TASK_TYPE)
 async def store_result(task_row: dict, result_msg: Any, conn: Any) -> None:
     insight_id = _insight_id(task_row)
-    if insight_id is None:
-        log.error("generate_insight task %s has no insight_id", task_row.get("id"))
-        return
     msg = _as_response(task_row, result_msg)
+    # The week digests are the task owner's whatever happened to the report row meanwhile
+    # (a later long report reuses them), and a digest-only task has no report row at all.
+    if msg is not None and task_row.get("user_id") is not None:
+        await digests.store_new(task_row["user_id"], msg.new_digests, conn)
+    if insight_id is None:
+        if not _payload(task_row).get(DIGEST_ONLY):
+            log.error("generate_insight task %s has no insight_id", task_row.get("id"))
+        return
     if msg is None or not msg.content_markdown.strip():
         await mark_failed(task_row, "the worker finished without a report", conn)
         return

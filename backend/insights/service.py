@@ -11,18 +11,18 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from backend.analytics.periods import local_range
+from backend.analytics.periods import local_range, local_today
 from backend.analytics.queries import PROJECTS_FILTER
 from backend.api.errors import ApiError, field_error
 from backend.cache.redis import Cache
-from backend.insights import results, views
+from backend.insights import digests, results, views
 from backend.insights.facts import build_facts
 from backend.insights.fingerprint import data_state, fingerprint
 from backend.insights.periods import previous_period
@@ -32,8 +32,11 @@ from backend.queue.service import enqueue
 log = logging.getLogger("englog.insights")
 
 TASK_TYPE = "generate_insight"
+# Reports over several months: their week digests go to the worker composed into months.
+LONG_REPORTS = ("quarterly", "annual")
 PRIORITY = 100
 SCHEDULED_PRIORITY = 200  # a person waiting at the screen goes before the Monday batch
+DIGEST_PRIORITY = 300  # digests nobody is waiting for go after every report
 
 _ENTRIES_SQL = """
 SELECT le.id, le.title, le.description, le.type, coalesce(p.name, '') AS project,
@@ -168,8 +171,13 @@ async def submit(owner: Owner, report_type: str, start: date, end: date, *,
                              *bounds)
     if state.entries < 1:
         raise _no_data(start, end)
+    today = local_today(tz)
+    # A report asked for while a week was still open is redone once that week has closed,
+    # so the closed week gets its stored digest (the Monday job relies on this).
+    closed = [w.isoformat() for w in digests.whole_closed_weeks(start, end, today)]
     fp = fingerprint(state, report_type=report_type, period=(start.isoformat(),
-                     end.isoformat()), tz=tz, user_name=owner.name, options=options)
+                     end.isoformat()), tz=tz, user_name=owner.name,
+                     options=options | {"closed_weeks": closed})
     key = views.cache_key(cache, owner.id, report_type, start, end, fp) if cache else None
     if key is not None:
         hit = await cache.get_json(key)
@@ -189,8 +197,10 @@ async def submit(owner: Owner, report_type: str, start: date, end: date, *,
                        f"and {end.isoformat()}.", kind="no-data",
                        errors=[{"field": "include_projects",
                                 "message": "no entries in these projects in the period"}])
-    entries = await period_entries(owner.id, start, end, tz, projects)
-    return await _create(owner, report_type, start, end, fp, facts, entries, options,
+    plan = await digests.plan_weeks(owner.id, start, end, tz, today, projects=projects)
+    entries = digests.entries_outside(await period_entries(owner.id, start, end, tz, projects),
+                                      plan.covered)
+    return await _create(owner, report_type, start, end, fp, facts, entries, options, plan,
                          scheduled=scheduled)
 
 
@@ -214,17 +224,30 @@ async def _check_quota(user_id: Any, conn: Any) -> None:
             headers={"Retry-After": str(QUOTA_RETRY_AFTER_SECONDS)})
 
 
-async def _create(owner: Owner, report_type: str, start: date, end: date, fp: str,
-                  facts: dict, entries: list[dict], options: dict, *,
-                  scheduled: bool) -> Outcome:
-    insight_id = uuid.uuid4()
-    payload = {
-        "insight_id": str(insight_id), "user_id": str(owner.id), "report_type": report_type,
+def _request(insight_id: str, owner: Owner, report_type: str, start: date, end: date, fp: str,
+             facts: dict, entries: list[dict], options: dict,
+             plan: digests.WeekPlan) -> dict[str, Any]:
+    """The englog.v1.GenerateInsightRequest (dict, proto field names) a task carries."""
+    week_digests = plan.digests
+    if report_type in LONG_REPORTS:
+        week_digests = digests.compose_periods(week_digests)
+    return {
+        "insight_id": insight_id, "user_id": str(owner.id), "report_type": report_type,
         "period_start": start.isoformat(), "period_end": end.isoformat(),
         "user_name": owner.name, "timezone": owner.timezone, "facts_json": json.dumps(facts),
         "entries": entries, "include_projects": options["include_projects"],
         "focus_areas": options["focus_areas"], "fingerprint": fp,
+        "digests": week_digests, digests.WANTED_FIELD: plan.wanted_json(),
     }
+
+
+async def _create(owner: Owner, report_type: str, start: date, end: date, fp: str,
+                  facts: dict, entries: list[dict], options: dict, plan: digests.WeekPlan,
+                  *, scheduled: bool) -> Outcome:
+    insight_id = uuid.uuid4()
+    payload = _request(str(insight_id), owner, report_type, start, end, fp, facts, entries,
+                       options, plan)
+    week_digests = payload["digests"]
     async with in_transaction() as conn:
         # Two identical requests at once must not both start a generation.
         await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))",
@@ -238,7 +261,9 @@ async def _create(owner: Owner, report_type: str, start: date, end: date, fp: st
                                 priority=SCHEDULED_PRIORITY if scheduled else PRIORITY)
         await conn.execute_query(_INSERT_SQL, [
             insight_id, owner.id, report_type, start, end, json.dumps(facts),
-            json.dumps(options), json.dumps({"scheduled": scheduled}), fp, task_id])
+            json.dumps(options), json.dumps({
+                "scheduled": scheduled, "weeks_from_digests": len(week_digests),
+                "weeks_to_digest": len(plan.wanted)}), fp, task_id])
         row = await views.fetch_one(owner.id, insight_id, conn)
     return Outcome(accepted_json(row), cached=False)
 
@@ -273,6 +298,33 @@ async def request_report(user_id: Any, report_type: str, period_start: date, per
                 "title": outcome.body.get("title") or "", "summary":
                     outcome.body.get("summary") or ""}, conn)
     return insight_id
+
+
+async def request_week_digest(user_id: Any, monday: date) -> bool:
+    """For the Monday job: have a worker digest the closed week starting `monday` when it has
+    entries, no valid digest and no queued task already digesting it. The task is a weekly
+    report request without a report row (nobody asked for the report; no email, no quota).
+    True when a task was enqueued."""
+    users = await views.db().execute_query_dict(
+        "SELECT id, email, first_name, last_name, timezone FROM users "
+        "WHERE id = $1 AND is_active", [str(user_id)])
+    if not users:
+        return False
+    owner = Owner.of(users[0])
+    end = monday + timedelta(days=6)
+    plan = await digests.plan_weeks(owner.id, monday, end, owner.timezone,
+                                    local_today(owner.timezone))
+    if monday not in plan.wanted or await digests.being_digested(owner.id, monday):
+        return False
+    facts = await build_facts(owner.id, report_type="weekly", start=monday, end=end,
+                              tz=owner.timezone, user_name=owner.name)
+    entries = await period_entries(owner.id, monday, end, owner.timezone)
+    options = {"include_projects": [], "focus_areas": []}
+    payload = _request("", owner, "weekly", monday, end, plan.wanted[monday], facts, entries,
+                       options, plan) | {results.DIGEST_ONLY: True}
+    await enqueue(TASK_TYPE, payload, user_id=owner.id, priority=DIGEST_PRIORITY,
+                  dedupe_key=f"week_digest:{owner.id}:{monday}:{plan.wanted[monday][:16]}")
+    return True
 
 
 async def list_insights(user_id: UUID, report_type: str | None, status: str | None,

@@ -1,7 +1,12 @@
-"""Weekly report emails: Monday 09:00 in each user's own timezone, for the week that just ended.
+"""Monday jobs, in each user's own timezone, for the week that just ended.
 
-The scheduler enqueues one `weekly_reports` row per opted-in user with run_at at that instant
-(deduplicated per user and Monday); the job hands over to the insights domain.
+- Weekly report emails, Monday 09:00: the scheduler enqueues one `weekly_reports` row per
+  opted-in user with run_at at that instant (deduplicated per user and Monday); the job hands
+  over to the insights domain. That report's request asks the worker for the closed week's
+  digest too, and its result stores it.
+- Week digests, Monday 11:00: one `week_digests` row per user who logged work that week,
+  opted in or not, so a later monthly or annual report finds the week digested. It runs after
+  the weekly report, which usually digested the week already; then it does nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ log = logging.getLogger("englog.jobs.weekly")
 
 REPORT_WEEKDAY = 0  # Monday
 REPORT_TIME = time(9, 0)
+# After the weekly report (and its digest) had its turn on the worker.
+DIGEST_DELAY = timedelta(hours=2)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -63,6 +70,25 @@ async def schedule_weekly_reports(now: datetime) -> int:
             user_id=u["id"], run_at=run_at,
             dedupe_key=f"weekly_report:{u['id']}:{end + timedelta(days=1)}",
         )
+    await schedule_week_digests(now)
+    return len(users)
+
+
+async def schedule_week_digests(now: datetime) -> int:
+    """Enqueue the Monday digest job of every user with entries near the week now running
+    (idempotent: one per user and week). Returns how many users have one."""
+    users = await connections.get("default").execute_query_dict(
+        "SELECT u.id, u.timezone FROM users u WHERE u.is_active AND EXISTS ("
+        "  SELECT 1 FROM log_entries le WHERE le.user_id = u.id "
+        "  AND le.start_time >= $1::timestamptz - interval '8 days' "
+        "  AND le.start_time < $1::timestamptz + interval '8 days')", [now])
+    for u in users:
+        run_at = next_weekly_run(u["timezone"], now)
+        start, _ = report_period(run_at, u["timezone"])
+        await enqueue(
+            "week_digests", {"user_id": str(u["id"]), "week_start": start.isoformat()},
+            user_id=u["id"], run_at=run_at + DIGEST_DELAY,
+            dedupe_key=f"week_digest_job:{u['id']}:{start}")
     return len(users)
 
 
@@ -80,3 +106,12 @@ async def run_weekly_report(payload: dict) -> dict:
         payload["user_id"], "weekly", date.fromisoformat(payload["period_start"]),
         date.fromisoformat(payload["period_end"]), scheduled=True)
     return {"report": str(result)}
+
+
+@api_job("week_digests")
+async def run_week_digest(payload: dict) -> dict:
+    from backend.insights.service import request_week_digest
+
+    queued = await request_week_digest(payload["user_id"],
+                                       date.fromisoformat(payload["week_start"]))
+    return {"digest_requested": queued}

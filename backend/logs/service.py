@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from backend.api.errors import field_error, not_found, pydantic_errors, validation_problem
 from backend.api.periods import resolve_span
 from backend.db.setup import db
+from backend.insights.digests import forget_weeks
 from backend.logs import queries as sql
 from backend.logs.schemas import EntryCreate, EntryPatch, EntryQuery
 from backend.tags.resolve import resolve_tag_ids
@@ -72,6 +73,7 @@ async def create_entry(user_id: uuid.UUID, body: EntryCreate, conn: Any = None) 
         raise _project_error() from exc
     if not rows:
         raise _project_error()
+    await forget_weeks(user_id, [rows[0]["start_time"]], conn)
     return entry_json(rows[0], sorted(body.tags))
 
 
@@ -110,13 +112,17 @@ async def update_entry(
             raise _project_error() from exc
         if set(new.tags) != set(cur["tags"]):
             await conn.execute_query(sql.SET_TAGS, [entry_id, user_id, new.tags])
+        # The week it left and the week it moved to both change.
+        await forget_weeks(user_id, [cur["start_time"], new.start_time], conn)
         return await get_entry(user_id, entry_id, conn)
 
 
 async def delete_entry(user_id: uuid.UUID, entry_id: uuid.UUID) -> None:
-    rows = await db().execute_query_dict(sql.DELETE_ENTRY, [entry_id, user_id])
-    if not rows:
-        raise not_found("Log entry")
+    async with in_transaction() as conn:
+        rows = await conn.execute_query_dict(sql.DELETE_ENTRY, [entry_id, user_id])
+        if not rows:
+            raise not_found("Log entry")
+        await forget_weeks(user_id, [rows[0]["start_time"]], conn)
 
 
 async def list_entries(user_id: uuid.UUID, tz: str, q: EntryQuery) -> tuple[list[dict], int]:
@@ -171,6 +177,7 @@ async def insert_entries(tx: Any, user_id: uuid.UUID,
     pairs = [(eid, tag_ids[t]) for eid, e in zip(ids, entries, strict=True) for t in e.tags]
     if pairs:
         await tx.execute_query(sql.LINK_PAIRS, [[p[0] for p in pairs], [p[1] for p in pairs]])
+    await forget_weeks(user_id, [e.start_time for e in entries], tx)
     return ids
 
 

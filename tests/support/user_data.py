@@ -50,6 +50,10 @@ SQL_SEEDERS = {
               "VALUES ('Platform', 'the platform team', $1::uuid)"],
     "user_teams": ["INSERT INTO user_teams (user_id, team_id) "
                    "SELECT $1::uuid, id FROM teams WHERE created_by = $1::uuid LIMIT 1"],
+    # Written when a worker completes a report; no worker runs in the GDPR tests.
+    "week_digests": ["INSERT INTO week_digests (user_id, week_start, fingerprint, highlights) "
+                     "VALUES ($1::uuid, DATE '2026-11-02', repeat('0', 64), "
+                     "'[{\"entry_id\": \"x\", \"sentence\": \"Wrote the A-0 compiler.\"}]')"],
 }
 
 
