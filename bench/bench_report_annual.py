@@ -121,7 +121,7 @@ async def annual(name: str, user: ApiUser, stub, backend: Recording, options: Re
         "SELECT count(*) FROM week_digests WHERE user_id = $1::uuid", user.id)
     return Run(name, seconds, len(backend.calls) - before, body["prompt_tokens"],
                body["completion_tokens"], len(req.digests), len(req.entries),
-               len(req.digests_wanted), stored_after - stored_before)
+               len(req.weeks_to_digest), stored_after - stored_before)
 
 
 async def main() -> None:

@@ -36,7 +36,8 @@ from uuid import UUID
 from google.protobuf import json_format
 from tortoise import connections
 
-from backend.analytics.periods import local_range
+from backend.analytics.periods import local_range, zone
+from backend.analytics.periods import week_start as monday_of
 from backend.insights.fingerprint import ENTRY_STATE_SQL, FACTS_VERSION
 
 log = logging.getLogger("englog.insights.digests")
@@ -50,9 +51,9 @@ DIGEST_VERSION = 1
 # own month, so trimming each month to N loses none of them while bounding the request.
 MONTH_HIGHLIGHTS = 8
 
-# The GenerateInsightRequest field listing the weeks the worker should digest (week_start and
-# fingerprint of each); see /work/team/digest_contract.md.
-WANTED_FIELD = "digests_wanted"
+# The GenerateInsightRequest field listing the weeks the worker should digest (week_start,
+# fingerprint and that week's own facts of each).
+WANTED_FIELD = "weeks_to_digest"
 
 _WEEK_STATE_SQL = f"""
 SELECT date_trunc('week', le.start_time AT TIME ZONE $4)::date AS week_start,
@@ -76,23 +77,10 @@ SET fingerprint = EXCLUDED.fingerprint, facts = EXCLUDED.facts,
     highlights = EXCLUDED.highlights, created_at = now()
 """
 
-# The weeks (in the user's own timezone) that hold any of the given instants.
-_FORGET_SQL = """
-DELETE FROM week_digests wd
-USING users u
-WHERE wd.user_id = $1 AND u.id = $1
-  AND wd.week_start = ANY(ARRAY(
-        SELECT date_trunc('week', t AT TIME ZONE coalesce(u.timezone, 'UTC'))::date
-        FROM unnest($2::timestamptz[]) AS t))
-"""
 
 
 def _db(conn: Any = None) -> Any:
     return conn or connections.get("default")
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def week_fingerprint(week_start: date, tz: str, state: str) -> str:
@@ -226,9 +214,17 @@ async def forget_weeks(user_id: Any, instants: Iterable[datetime | None],
                        conn: Any = None) -> None:
     """Drop the user's digests of the weeks holding these instants (an entry's old and new
     start_time). Called by the logs service on every entry write, in its transaction."""
-    times = sorted({t for t in instants if t is not None})
-    if times:
-        await _db(conn).execute_query(_FORGET_SQL, [user_id, times])
+    times = [t for t in instants if t is not None]
+    if not times:
+        return
+    users = await _db(conn).execute_query_dict(
+        "SELECT timezone FROM users WHERE id = $1", [user_id])
+    # The same zone rules as the weeks were cut with (backend.analytics.periods).
+    tz = zone(users[0]["timezone"] if users else "UTC")
+    mondays = sorted({monday_of(t.astimezone(tz).date()) for t in times})
+    await _db(conn).execute_query(
+        "DELETE FROM week_digests WHERE user_id = $1 AND week_start = ANY($2::date[])",
+        [user_id, mondays])
 
 
 async def being_digested(user_id: Any, monday: date, conn: Any = None) -> bool:

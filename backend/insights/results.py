@@ -23,8 +23,6 @@ from backend.queue.service import enqueue
 log = logging.getLogger("englog.insights")
 
 TASK_TYPE = "generate_insight"
-# Payload key (ignored by the worker) of a task run only for its week digests: no report row.
-DIGEST_ONLY = "digest_only"
 MAX_ERROR_CHARS = 2000
 
 _COMPLETE_SQL = """
@@ -126,7 +124,8 @@ async def store_result(task_row: dict, result_msg: Any, conn: Any) -> None:
     if msg is not None and task_row.get("user_id") is not None:
         await digests.store_new(task_row["user_id"], msg.new_digests, conn)
     if insight_id is None:
-        if not _payload(task_row).get(DIGEST_ONLY):
+        # A digest-only task (the Monday job's) has no report row; anything else is a bug.
+        if not _payload(task_row).get(digests.WANTED_FIELD):
             log.error("generate_insight task %s has no insight_id", task_row.get("id"))
         return
     if msg is None or not msg.content_markdown.strip():

@@ -304,7 +304,7 @@ async def request_week_digest(user_id: Any, monday: date) -> bool:
     """For the Monday job: have a worker digest the closed week starting `monday` when it has
     entries, no valid digest and no queued task already digesting it. The task is a weekly
     report request without a report row (nobody asked for the report; no email, no quota).
-    True when a task was enqueued."""
+    True when a task was enqueued. Its empty insight_id marks it as digest-only."""
     users = await views.db().execute_query_dict(
         "SELECT id, email, first_name, last_name, timezone FROM users "
         "WHERE id = $1 AND is_active", [str(user_id)])
@@ -321,7 +321,7 @@ async def request_week_digest(user_id: Any, monday: date) -> bool:
     entries = await period_entries(owner.id, monday, end, owner.timezone)
     options = {"include_projects": [], "focus_areas": []}
     payload = _request("", owner, "weekly", monday, end, plan.wanted[monday], facts, entries,
-                       options, plan) | {results.DIGEST_ONLY: True}
+                       options, plan)
     await enqueue(TASK_TYPE, payload, user_id=owner.id, priority=DIGEST_PRIORITY,
                   dedupe_key=f"week_digest:{owner.id}:{monday}:{plan.wanted[monday][:16]}")
     return True

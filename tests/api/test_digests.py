@@ -135,7 +135,7 @@ async def stored(sdb, user: ApiUser) -> dict[date, dict]:
 
 
 def wanted(req: pb.GenerateInsightRequest) -> dict[date, str]:
-    return {date.fromisoformat(w.week_start): w.fingerprint for w in req.digests_wanted}
+    return {date.fromisoformat(w.week_start): w.fingerprint for w in req.weeks_to_digest}
 
 
 async def digested_user(web, queue) -> tuple[ApiUser, dict[date, list[dict]], dict[date, str]]:
@@ -146,7 +146,7 @@ async def digested_user(web, queue) -> tuple[ApiUser, dict[date, list[dict]], di
     task = await claim(queue)
     fps = wanted(task.generate_insight)
     await complete(queue, task, [digest(w, weeks[date.fromisoformat(w.week_start)])
-                                 for w in task.generate_insight.digests_wanted])
+                                 for w in task.generate_insight.weeks_to_digest])
     return user, weeks, fps
 
 
@@ -167,7 +167,7 @@ async def test_a_report_asks_for_its_closed_whole_weeks_and_their_digests_are_st
 
     stale = pb.WeekDigest(week_start=PARTIAL_START.isoformat(), fingerprint="0" * 64)
     await complete(queue, task, [*(digest(w, weeks[date.fromisoformat(w.week_start)])
-                                   for w in req.digests_wanted), stale])
+                                   for w in req.weeks_to_digest), stale])
 
     rows = await stored(sdb, user)
     assert set(rows) == {W1, W2, W3}  # the unasked, wrongly fingerprinted week is not kept
@@ -227,7 +227,7 @@ async def test_editing_an_entry_invalidates_only_its_own_week(web, queue, sdb):
     assert new_fps.keys().isdisjoint({W1, W3})
     assert {e["id"] for e in weeks[W2]} <= {e.id for e in req.entries}
     assert not {e["id"] for e in weeks[W1] + weeks[W3]} & {e.id for e in req.entries}
-    [w2] = [w for w in req.digests_wanted if w.week_start == W2.isoformat()]
+    [w2] = [w for w in req.weeks_to_digest if w.week_start == W2.isoformat()]
     await complete(queue, task, [digest(w2, weeks[W2])])
     assert (await stored(sdb, user))[W2]["fingerprint"] == new_fps[W2]
 
@@ -264,7 +264,7 @@ async def test_a_change_outside_the_logs_service_is_caught_by_the_fingerprint(we
     await ask(user, OCTOBER)
     task = await claim(queue)
     await complete(queue, task, [digest(w, weeks[date.fromisoformat(w.week_start)])
-                                 for w in task.generate_insight.digests_wanted])
+                                 for w in task.generate_insight.weeks_to_digest])
     assert set(await stored(sdb, user)) == {W1, W2, W3}
 
     # Renaming the project changes what every week says, without touching an entry row.
@@ -303,7 +303,7 @@ async def test_one_users_digests_never_reach_another(web, queue, sdb):
     await ask(bob, Q4)
     task = await claim(queue)
     await complete(queue, task, [digest(w, bob_weeks[date.fromisoformat(w.week_start)])
-                                 for w in task.generate_insight.digests_wanted
+                                 for w in task.generate_insight.weeks_to_digest
                                  if date.fromisoformat(w.week_start) in bob_weeks])
     assert {W1, W2, W3} <= set(await stored(sdb, bob))
     r = await bob.patch(f"/v1/logs/{bob_weeks[W1][0]['id']}", json={"title": "Bob's renderer"})
@@ -327,7 +327,7 @@ async def test_a_project_filtered_report_uses_no_digest_and_asks_for_none(web, q
     await ask(user, OCTOBER | {"include_projects": [project["id"]]})
     task = await claim(queue)
     req = task.generate_insight
-    assert list(req.digests) == [] and list(req.digests_wanted) == []
+    assert list(req.digests) == [] and list(req.weeks_to_digest) == []
     assert [e.title for e in req.entries] == ["Side work"]
     await complete(queue, task)
 
@@ -341,7 +341,7 @@ async def test_a_weekly_report_of_a_closed_week_asks_for_its_digest(web, queue, 
     req = task.generate_insight
     assert set(wanted(req)) == {W2}
     assert {e.id for e in req.entries} == {e["id"] for e in weeks[W2]}
-    [w] = req.digests_wanted
+    [w] = req.weeks_to_digest
     await complete(queue, task, [digest(w, weeks[W2])])
     assert set(await stored(sdb, user)) == {W2}
 
@@ -371,7 +371,7 @@ async def test_the_monday_job_digests_a_closed_week_without_a_report(web, queue,
     assert (req.period_start, req.period_end) == ("2025-10-06", "2025-10-12")
     assert set(wanted(req)) == {W1}
     assert {e.id for e in req.entries} == {e["id"] for e in weeks[W1]}
-    [w] = req.digests_wanted
+    [w] = req.weeks_to_digest
     await complete(queue, task, [digest(w, weeks[W1])])
     assert set(await stored(sdb, user)) == {W1}
     assert await sdb.fetchval("SELECT count(*) FROM generated_insights WHERE user_id = $1::uuid",

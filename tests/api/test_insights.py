@@ -463,7 +463,9 @@ async def test_request_report_skips_empty_periods_and_queues_scheduled_ones(clie
                                scheduled=True)
     row = await db.fetchrow("SELECT gi.metadata, t.priority FROM generated_insights gi "
                             "JOIN tasks t ON t.id = gi.task_id WHERE gi.id = $1", iid)
-    assert json.loads(row["metadata"]) == {"scheduled": True} and row["priority"] == 200
+    # The closed week has no digest yet: the worker is asked for one.
+    assert json.loads(row["metadata"]) == {"scheduled": True, "weeks_from_digests": 0,
+                                           "weeks_to_digest": 1} and row["priority"] == 200
     await _complete(orm, db, str(iid))
     # Already generated for this data: same report, and the Monday email still goes out.
     await db.execute("DELETE FROM tasks WHERE dedupe_key = $1", f"report_ready:{iid}")
