@@ -8,12 +8,14 @@ standup 15 min. Bad sentences are the ones issue 8 quotes from a real report.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
 from backend.logs.schemas import EntryCreate
 from tests.support.report_weeks import Week, load_weeks, minutes, ranked
 from worker.reports.checker import EvidenceEntry, check_sentence, check_text
+from worker.reports.facts import fmt
 
 WEEKS = {w.name: w for w in load_weeks()}
 ISSUE = WEEKS["issue_week"]
@@ -338,3 +340,71 @@ def test_every_week_titles_and_totals_pass_and_inventions_fail(week: Week):
     assert {"chatbot", "customer", "shopping"} <= set(v.unsupported_words)
     v = bad(f"You logged {t['hours'] + 3} hours.", [], facts)
     assert v.bad_figures
+
+
+def _pct(minutes: int, total: int) -> str:
+    return fmt(float(Decimal(100 * minutes / total).quantize(Decimal("0.1"),
+                                                             rounding=ROUND_HALF_UP)), 1)
+
+
+def _templated(facts: dict) -> list[tuple[str, str, str]]:
+    """(subject, figure, sentence pattern with {}) for every distribution row of the facts,
+    the kind of sentence a report builds from them."""
+    total = facts["totals"]["minutes"]
+    out = []
+    for key, pattern in (("by_type", "{name} took {{}} of the week."),
+                         ("by_value", "{name}-value work took {{}} of the week."),
+                         ("by_impact", "Work with {name} impact took {{}} of the week.")):
+        for name, m in facts[key].items():
+            if m:
+                out.append((name, f"{fmt(m / 60)} hours", pattern.format(name=name)))
+                out.append((name, f"{_pct(m, total)}%", pattern.format(name=name)))
+    for p in facts["by_project"]:
+        if p["project_id"]:
+            out.append((p["name"], f"{fmt(p['minutes'] / 60)} hours",
+                        f"The {p['name']} project took {{}}."))
+            out.append((p["name"], f"{_pct(p['minutes'], total)}%",
+                        f"The {p['name']} project took {{}} of the time."))
+    return out
+
+
+@pytest.mark.parametrize("week", list(WEEKS.values()), ids=list(WEEKS))
+def test_sentences_built_from_the_facts_pass_and_fail_with_another_subjects_figure(week):
+    facts = week.facts()
+    rows = _templated(facts)
+    for _, figure, pattern in rows:
+        ok(pattern.format(figure), [], facts)
+    # The same sentence with the figure of another subject, in the same unit, fails.
+    swapped = 0
+    for subject, figure, pattern in rows:
+        for other, other_figure, _ in rows:
+            same_unit = figure.endswith("%") == other_figure.endswith("%")
+            if other != subject and same_unit and other_figure != figure:
+                v = bad(pattern.format(other_figure), [], facts)
+                assert v.bad_figures == [other_figure], (pattern, other_figure, v.reasons)
+                swapped += 1
+                break
+    assert swapped or len({f for _, f, _ in rows}) <= 2  # one entry: one hours, one share
+
+
+@pytest.mark.parametrize("week", list(WEEKS.values()), ids=list(WEEKS))
+def test_the_nine_metrics_stated_as_the_facts_table_states_them_pass(week):
+    facts = week.facts()
+    m = facts["metrics"]
+    for sentence in [
+        f"You averaged {fmt(m['average_daily_hours'])} hours a day.",
+        f"Your peak hour was {m['peak_productivity_hour']:02d}:00.",
+        f"Your most productive day was {m['most_productive_day']}.",
+        f"Time in code, debug and docs: an activity efficiency score of "
+        f"{fmt(m['activity_efficiency_score'], 1)}%.",
+        f"Focus time was {fmt(m['focus_time_percentage'], 1)}% of the week.",
+        f"The collaboration ratio was {fmt(m['collaboration_ratio'], 3)}.",
+        f"High-value work was {fmt(m['high_value_percentage'], 1)}% of the time.",
+        f"Company/product impact work was {fmt(m['company_impact_ratio'], 1)}% of the time.",
+        f"The value-impact score was {fmt(m['value_impact_score'], 1)} out of 100.",
+    ]:
+        ok(sentence, [], facts)
+    assert bad(f"Focus time was {fmt(m['focus_time_percentage'] + 7, 1)}% of the week.",
+               [], facts).bad_figures
+    assert bad(f"The value-impact score was {fmt(m['value_impact_score'] + 9, 1)} out of 100.",
+               [], facts).bad_figures

@@ -231,9 +231,12 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "admin": ("admin", "administrative", "administration"),
 }
 
-METRIC_WORDS = ("average daily hours peak productivity hour most productive day activity "
-                "efficiency score focus time percentage collaboration ratio high value "
-                "company impact value impact score")
+# The metrics' names and the words people use for them (matched by inflection only, like
+# everything from the facts: the impact level "product" must not vouch for "production").
+METRIC_WORDS = ("average averaged daily hours peak productivity productive hour most day "
+                "activity efficiency efficient score focus focused time percentage "
+                "collaboration collaborative collaborating collaborated ratio high value "
+                "company impact value impact score deep code debug docs")
 
 
 # --- the facts as subjects with values per unit ------------------------------------------
@@ -302,6 +305,7 @@ class FactIndex:
     totals: Subject
     previous: Subject
     vocabulary: set[str]
+    names_text: str  # project and user names, lowercase: where a CJK run may be found
     dates: set[date]
     peak_hour: int | None
     all_pct: list[Decimal]
@@ -369,7 +373,9 @@ class FactIndex:
 
         peak = num(metrics.get("peak_productivity_hour"))
         all_pct = [v for s in subjects for v in s.values.get(PCT, [])]
-        return cls(subjects, totals, previous, _vocabulary(vocab_words), dates,
+        names = [s.name for s in subjects if s.kind == "project"] + [str(user.get("name") or "")]
+        return cls(subjects, totals, previous, _vocabulary(vocab_words, derived=False),
+                   _normalise("\n".join(names)).lower(), dates,
                    None if peak is None else int(peak), all_pct)
 
 
@@ -395,7 +401,8 @@ _METRICS: dict[str, tuple[tuple[tuple[str, ...], ...], dict[str, float]]] = {
     "average_daily_hours": ((("average",), ("averaged",), ("daily", "average"), ("per", "day"),
                              ("a", "day"), ("each", "day")), {HOURS: 1, MINUTES: 60}),
     "peak_productivity_hour": ((("peak",), ("most", "productive", "hour")), {CLOCK: 1}),
-    "activity_efficiency_score": ((("efficiency",), ("efficient",)), {PCT: 1, SCORE: 1}),
+    "activity_efficiency_score": ((("efficiency",), ("efficient",), ("efficiency", "score"),
+                                   ("activity", "efficiency", "score")), {PCT: 1, SCORE: 1}),
     "focus_time_percentage": ((("focus",), ("focused",), ("deep", "work")), {PCT: 1}),
     "collaboration_ratio": ((("collaboration",), ("collaborative",), ("collaborating",)),
                             {RATIO: 1, PCT: 100}),
@@ -550,6 +557,7 @@ def _figures(text: str, index: FactIndex) -> list[Figure]:
         fig = _number(text, m, index)
         if fig is not None:
             out.append(fig)
+            taken.append((fig.start, fig.end))  # "64 out of 100": 100 is the unit
     out.sort(key=lambda f: f.start)
     return out
 
@@ -701,8 +709,13 @@ def _bind(fig: Figure, mentions: list[Mention], clauses: list[int], index: FactI
     specific = [m for m in mentions if m.subject.kind != "total"
                 and _compatible(m.subject, fig.unit)]
     here = clause_of(fig.start)
-    same_clause = [m for m in specific if clause_of(m.start) == here]
-    for pool in (same_clause, specific):
+    # The previous period is named by weak words ("up", "down"): a type, project, level or
+    # metric in the same clause is the subject before it ("focus went up to 77.6%").
+    pools = []
+    for scope in ([m for m in specific if clause_of(m.start) == here], specific):
+        pools += [[m for m in scope if m.subject.kind != "previous"],
+                  [m for m in scope if m.subject.kind == "previous"]]
+    for pool in pools:
         if pool:
             return min(pool, key=distance)
     totals = [m for m in mentions if m.subject.kind == "total"]
@@ -871,11 +884,11 @@ def _check(sentence: str, cited: list[EvidenceEntry], index: FactIndex) -> Verdi
             continue
         seen.add(tok.text)
         if tok.cjk:
-            supported = _cjk_supported(tok.text, evidence_text)
+            supported = _cjk_supported(tok.text, evidence_text + "\n" + index.names_text)
         else:
             f = forms(tok.text)
-            supported = bool(forms(tok.text, False) & _REPORT_FORMS or f & index.vocabulary
-                             or f & evidence)
+            plain = forms(tok.text, False)
+            supported = bool(plain & _REPORT_FORMS or plain & index.vocabulary or f & evidence)
         if not supported:
             verdict.unsupported_words.append(tok.text)
     if verdict.unsupported_words:
