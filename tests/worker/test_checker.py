@@ -408,3 +408,35 @@ def test_the_nine_metrics_stated_as_the_facts_table_states_them_pass(week):
                [], facts).bad_figures
     assert bad(f"The value-impact score was {fmt(m['value_impact_score'] + 9, 1)} out of 100.",
                [], facts).bad_figures
+
+
+def test_the_report_words_stay_short_and_claim_nothing_about_a_particular_week():
+    from worker.reports.report_words import REPORT_WORDS
+    assert len(REPORT_WORDS) < 120
+    week_specific = {"customer", "service", "feature", "client", "clients", "stakeholder",
+                     "stakeholders", "chatbot", "shopping", "quality", "cost", "industry",
+                     "user", "users", "release", "bug", "deploy", "production", "security",
+                     "performance", "incident", "meeting", "code", "review", "mentoring",
+                     "high", "impact", "value", "new", "developed", "built", "shipped"}
+    assert not REPORT_WORDS & week_specific
+    # The facts, not the list, vouch for the impact levels and types.
+    assert "personal" in bad("Personal work took 30 minutes.", [], ISSUE.facts()
+                             ).unsupported_words
+
+
+def test_odd_input_never_crashes():
+    import random
+    rng = random.Random(8)
+    pieces = ["12.2%", "15 %", "3 h", "2,000", "1.0000000000000000000000000000001 h",
+              "99999999999999999999999%", "2026-13-45", "Feb 30", "25:99", "0:00 pm", "#",
+              "#0", "p99", "v2.4.1", "…", "—", "(", ")", "**", "[1]", "認証", "サービスの",
+              "für", "ÜBER", "don't", "team's", "\u200b", "\t", "-", "/100", "out of 100",
+              "one", "twelve entries", "mentoring", "high-value", "company/product impact",
+              "last week", "up", "peak", "at 9 AM", "Nov 17", "17th of November, 2026"]
+    facts_variants = [FACTS, {}, {"by_type": [{"name": "code", "minutes": "x"}]},
+                      {"totals": {"minutes": "NaN"}, "metrics": {"peak_productivity_hour": "9"}}]
+    for _ in range(100):
+        sentence = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for facts in facts_variants:
+            v = check_sentence(sentence, ALL, facts)
+            assert v.ok == (not v.bad_figures and not v.unsupported_words)

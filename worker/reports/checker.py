@@ -309,6 +309,13 @@ class FactIndex:
     dates: set[date]
     peak_hour: int | None
     all_pct: list[Decimal]
+    # (subject, phrase, folded forms of each phrase word) for every subject and the totals
+    phrase_table: list[tuple[Subject, tuple[str, ...], tuple[frozenset[str], ...]]] = field(
+        default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.phrase_table = [(s, p, tuple(forms(w) for w in p))
+                             for s in [*self.subjects, self.totals] for p in s.phrases if p]
 
     @classmethod
     def build(cls, facts: Mapping[str, Any]) -> FactIndex:
@@ -507,7 +514,7 @@ class Figure:
     subject_hint: str | None = None  # a subject named right after the number
 
 
-def _figures(text: str, index: FactIndex) -> list[Figure]:
+def _figures(text: str, index: FactIndex | None) -> list[Figure]:
     taken: list[tuple[int, int]] = []
     out: list[Figure] = []
 
@@ -562,7 +569,7 @@ def _figures(text: str, index: FactIndex) -> list[Figure]:
     return out
 
 
-def _number(text: str, m: re.Match[str], index: FactIndex) -> Figure | None:
+def _number(text: str, m: re.Match[str], index: FactIndex | None) -> Figure | None:
     if m.group("word"):
         value, places = Decimal(_NUMBER_WORDS[m.group("word").lower()]), 0
     else:
@@ -603,26 +610,27 @@ def _number(text: str, m: re.Match[str], index: FactIndex) -> Figure | None:
                   subject_hint=hint)
 
 
-def _subject_after(rest: str, index: FactIndex) -> tuple[str | None, int]:
+def _subject_after(rest: str, index: FactIndex | None) -> tuple[str | None, int]:
     toks = tokens(rest[:80])
-    if not toks or rest[: toks[0].start].strip(" -"):
+    if index is None or not toks or rest[: toks[0].start].strip(" -"):
         return None, 0
-    for s in index.subjects:
-        for phrase in s.phrases:
-            if len(phrase) <= len(toks) and all(
-                    forms(toks[i].text) & forms(p) for i, p in enumerate(phrase)):
-                if s.kind in ("type", "project", "value", "impact"):
-                    return s.key, toks[len(phrase) - 1].end
+    for s, phrase, pforms in index.phrase_table:
+        if s.kind in ("type", "project", "value", "impact") and len(phrase) <= len(toks) \
+                and all(forms(toks[i].text) & pf for i, pf in enumerate(pforms)):
+            return s.key, toks[len(phrase) - 1].end
     return None, 0
 
 
 def _matches(fig: Figure, fact: Decimal) -> bool:
     """Stated = fact rounded half-up to the stated decimals, and within 5% of it (or 0.05):
     12% for 12.24% and 12 h for 12.25 h pass, 3 h for 2.5 h does not."""
-    q = Decimal(1).scaleb(-fig.places)
     if abs(fact - fig.value) < Decimal("1e-9"):
         return True
-    if fact.quantize(q, rounding=ROUND_HALF_UP) != fig.value:
+    try:
+        rounded = fact.quantize(Decimal(1).scaleb(-fig.places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more decimals than Decimal's precision: only exact counts
+        return False
+    if rounded != fig.value:
         return False
     return abs(fact - fig.value) <= max(abs(fact) * Decimal("0.05"), Decimal("0.05"))
 
@@ -653,8 +661,13 @@ class Mention:
     words: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=4096)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(t.text for t in tokens(_normalise(text)))
+
+
 def _title_words(cited: list[EvidenceEntry]) -> set[str]:
-    return {t.text for e in cited for t in tokens(_normalise(e.title))}
+    return {w for e in cited for w in _words_of(e.title)}
 
 
 def _mentions(toks: list[Token], index: FactIndex, title_words: set[str] = frozenset()
@@ -663,18 +676,18 @@ def _mentions(toks: list[Token], index: FactIndex, title_words: set[str] = froze
     words of a cited entry's title is the title, not the subject ("Daily standup")."""
     found: list[Mention] = []
     word_forms = [forms(t.text) for t in toks]
-    for s in index.subjects + [index.totals]:
-        for phrase in s.phrases:
+    for i, first in enumerate(word_forms):
+        for s, phrase, pforms in index.phrase_table:
             n = len(phrase)
-            pforms = [forms(p) for p in phrase]
-            for i in range(len(toks) - n + 1):
-                if not all(word_forms[i + j] & pforms[j] for j in range(n)):
-                    continue
-                if s.kind in ("metric", "previous") and all(
-                        toks[i + j].text in title_words for j in range(n)):
-                    continue
-                found.append(Mention(s, toks[i].start, toks[i + n - 1].end,
-                                     tuple(toks[i + j].text for j in range(n))))
+            if not first & pforms[0] or i + n > len(toks):
+                continue
+            if not all(word_forms[i + j] & pforms[j] for j in range(1, n)):
+                continue
+            if s.kind in ("metric", "previous") and all(
+                    toks[i + j].text in title_words for j in range(n)):
+                continue
+            found.append(Mention(s, toks[i].start, toks[i + n - 1].end,
+                                 tuple(toks[i + j].text for j in range(n))))
     # A longer phrase wins over the shorter ones inside it ("company/product impact").
     found.sort(key=lambda m: -(m.end - m.start))
     kept: list[Mention] = []
@@ -754,19 +767,25 @@ def _subject_has(fig: Figure, s: Subject) -> bool:
     return any(_matches(fig, v) for u in units for v in s.values.get(u, []))
 
 
-def _entry_figures(cited: list[EvidenceEntry], index: FactIndex) -> list[Figure]:
-    out: list[Figure] = []
-    for e in cited:
-        for text in (e.title, e.description, *e.tags):
-            out += [f for f in _figures(_normalise(text), index) if f.kind != "date"]
-    return out
+@lru_cache(maxsize=4096)
+def _figures_of(text: str) -> tuple[Figure, ...]:
+    """The figures an entry's text states, read without facts (so "3 reviews" is a count of
+    "reviews", not of the review type)."""
+    return tuple(f for f in _figures(_normalise(text), None) if f.kind != "date")
+
+
+def _entry_figures(cited: list[EvidenceEntry]) -> list[Figure]:
+    return [f for e in cited for text in (e.title, e.description, *e.tags)
+            for f in _figures_of(text)]
 
 
 def _stated_in_entries(fig: Figure, entry_figs: list[Figure]) -> bool:
     for f in entry_figs:
         if f.value != fig.value:
             continue
-        if fig.unit in FACT_UNITS and f.unit != fig.unit:
+        same_unit = f.unit == fig.unit or (fig.unit == ENTRIES and str(f.unit).startswith(
+            "other:"))
+        if fig.unit in FACT_UNITS and not same_unit:
             continue
         return True
     return False
@@ -802,7 +821,7 @@ def _figure_problem(fig: Figure, mentions: list[Mention], clauses: list[int],
         own = cited if subject.kind == "total" else _cited_for(subject, cited)
         # A subject named by words of a cited title may be that entry ("Design review").
         own = own + [e for e in cited if mention.words and set(mention.words)
-                     <= {t.text for t in tokens(_normalise(e.title))}]
+                     <= _words_of(e.title)]
         if _subject_has(fig, subject) or _cited_values(fig, own):
             return None
         stated = ", ".join(f"{_show(v)}{'' if u in (SCORE, RATIO) else ' ' + u}"
@@ -844,16 +863,26 @@ def _show(v: Decimal) -> str:
 _MARKUP_RE = re.compile(r"\*\*|__|`|^\s*#+\s*|\[\^?\d+(?:\s*,\s*\d+)*\]")
 
 
-def _evidence_forms(cited: list[EvidenceEntry]) -> tuple[set[str], str]:
+@lru_cache(maxsize=4096)
+def _entry_evidence(e: EvidenceEntry) -> tuple[frozenset[str], str]:
     words: list[str] = []
     raw: list[str] = []
+    for text in (e.title, e.description, e.project, e.type, *e.tags):
+        norm = _normalise(text or "")
+        raw.append(norm.lower())
+        words += [t.text for t in tokens(norm) if not t.cjk]
+    words += TYPE_WORDS.get(e.type.lower(), ())
+    return frozenset(_vocabulary(words)), "\n".join(raw)
+
+
+def _evidence_forms(cited: list[EvidenceEntry]) -> tuple[set[str], str]:
+    forms_: set[str] = set()
+    raw: list[str] = []
     for e in cited:
-        for text in (e.title, e.description, e.project, e.type, *e.tags):
-            norm = _normalise(text or "")
-            raw.append(norm.lower())
-            words += [t.text for t in tokens(norm) if not t.cjk]
-        words += TYPE_WORDS.get(e.type.lower(), ())
-    return _vocabulary(words), "\n".join(raw)
+        f, text = _entry_evidence(e)
+        forms_ |= f
+        raw.append(text)
+    return forms_, "\n".join(raw)
 
 
 def _cjk_supported(run: str, evidence_text: str) -> bool:
@@ -870,7 +899,7 @@ def _check(sentence: str, cited: list[EvidenceEntry], index: FactIndex) -> Verdi
 
     mentions = _mentions(toks, index, _title_words(cited))
     clauses = [m.start() for m in _CLAUSE_RE.finditer(text)]
-    entry_figs = _entry_figures(cited, index)
+    entry_figs = _entry_figures(cited)
     for fig in _figures(text, index):
         problem = _figure_problem(fig, mentions, clauses, cited, entry_figs, index)
         if problem:

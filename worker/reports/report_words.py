@@ -55,5 +55,6 @@ contributed contribution
 improved improvement
 delivered
 team product company
-overall highlight highlights summary report
+overall highlight highlights summary report key main
+consider continue aim try suggest
 """.split())
