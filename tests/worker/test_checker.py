@@ -440,3 +440,36 @@ def test_odd_input_never_crashes():
         for facts in facts_variants:
             v = check_sentence(sentence, ALL, facts)
             assert v.ok == (not v.bad_figures and not v.unsupported_words)
+
+
+async def test_fixture_weeks_go_through_the_api_and_its_facts_are_the_loaders(client, orm):
+    """Every fixture entry is accepted by the real API (projects by name, then one bulk
+    create per week), and backend.insights.facts.build_facts computes from the stored rows
+    exactly the facts Week.facts() gives: the checker tests above use the real figures."""
+    from uuid import UUID
+
+    from backend.insights.facts import build_facts
+    from tests.support.users import register
+
+    user = await register(client, timezone="UTC")
+    project_ids: dict[str, str] = {}
+    for week in WEEKS.values():
+        for name in week.projects:
+            if name not in project_ids:
+                r = await user.post("/v1/projects/", json={"name": name})
+                assert r.status_code == 201, r.text
+                project_ids[name] = r.json()["id"]
+        r = await user.post("/v1/logs/bulk", json={"entries": week.create_bodies(project_ids)})
+        assert r.status_code == 201, (week.name, r.text)
+        stored = r.json()["items"]
+        assert [(e["title"], e["duration_minutes"]) for e in stored] == [
+            (e["title"], minutes(e)) for e in week.entries]
+    for week in WEEKS.values():
+        api = await build_facts(UUID(user.id), report_type="weekly", start=week.start,
+                                end=week.end, tz="UTC", user_name="Alex Doe")
+        mine = week.facts()
+        for facts in (api, mine):
+            facts.pop("facts_version")
+            for p in facts["by_project"]:
+                p["project_id"] = bool(p["project_id"])
+        assert api == mine, week.name
