@@ -473,3 +473,45 @@ async def test_fixture_weeks_go_through_the_api_and_its_facts_are_the_loaders(cl
             for p in facts["by_project"]:
                 p["project_id"] = bool(p["project_id"])
         assert api == mine, week.name
+
+
+def test_a_count_of_things_is_a_count_of_the_cited_entries_that_name_them():
+    ok("You reviewed 1 PR this week.", REVIEW)
+    assert bad("You reviewed 3 PRs this week.", REVIEW).bad_figures == ["3 PRs"]
+    ok("You wrote 1 ADR.", ADR)
+    assert bad("You wrote 2 ADRs.", ADR + ROTATION).bad_figures == ["2 ADRs"]
+
+
+# Sentences a small model writes for "one sentence on why this entry mattered", judged
+# against the one entry they cite.
+@pytest.mark.parametrize("week, entry_id, sentence, unsupported", [
+    ("issue_week", "iw-01", "Implementing refresh token rotation made the auth service more "
+     "secure, because reused tokens now revoke the whole token family.", []),
+    ("issue_week", "iw-01", "This mattered because it protects users from stolen refresh "
+     "tokens.", ["protects", "users", "stolen"]),
+    ("issue_week", "iw-03", "You debugged the checkout latency incident and found a missing "
+     "index on the orders table.", []),
+    ("issue_week", "iw-03", "Fixing the checkout latency spike after the cache change had "
+     "company-wide impact.", []),
+    ("issue_week", "iw-03", "The fix resolved the latency problem in checkout quickly.",
+     ["resolved", "problem", "quickly"]),
+    ("incident_heavy", "ih-02", "You found the root cause of the webhook timeouts: the HTTP "
+     "client had no timeout.", []),
+    ("incident_heavy", "ih-02", "This root-cause analysis was important for the reliability "
+     "of payments.", ["analysis", "important", "reliability"]),
+    ("meetings_only", "mo-06", "In the architecture sync on offline mode, the team agreed on "
+     "a sync protocol for offline edits.", []),
+    ("meetings_only", "mo-02", "The roadmap review with product set the order of the mobile "
+     "features for Q4.", []),
+    ("mentoring", "mt-01", "Onboarding the new hire to the billing codebase covered the "
+     "invoice pipeline, local setup and deploys.", []),
+    ("numbers_in_titles", "nt-05", "The load test showed search can hold 2,000 requests per "
+     "second with p99 under 150 ms on 4 nodes.", []),
+    ("numbers_in_titles", "nt-05", "The load test showed search can hold 5,000 requests per "
+     "second.", []),  # a figure problem, not a word problem: see below
+])
+def test_sentences_about_one_entry(week, entry_id, sentence, unsupported):
+    w = WEEKS[week]
+    v = check_sentence(sentence, w.evidence_for(entry_id), w.facts())
+    assert v.unsupported_words == unsupported, v.reasons
+    assert (v.bad_figures == ["5,000 requests"]) == ("5,000" in sentence), v.reasons

@@ -123,13 +123,14 @@ TOKEN_RE = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+(?:'[^\W_{_CJK
 _INFLECTIONS = (("ings", ""), ("ing", ""), ("ies", "y"), ("ied", "y"), ("ers", "er"),
                 ("ed", ""), ("es", ""), ("ly", ""), ("s", ""), ("e", ""))
 _DERIVATIONS = (("ations", ""), ("ation", ""), ("ations", "e"), ("ation", "e"),
-                ("ments", ""), ("ment", ""), ("ions", ""), ("ion", ""))
+                ("ments", ""), ("ment", ""), ("ions", ""), ("ion", ""), ("ity", ""))
 
 
 def _strip_once(word: str, rules: tuple[tuple[str, str], ...]) -> set[str]:
     out = set()
     for suffix, repl in rules:
-        if not word.endswith(suffix) or len(word) - len(suffix) < 3:
+        # A plain -s may leave 2 letters ("PRs" -> "pr"); other stems need 3.
+        if not word.endswith(suffix) or len(word) - len(suffix) < (2 if suffix == "s" else 3):
             continue
         if suffix == "s" and word.endswith(("ss", "us", "is")):
             continue
@@ -340,7 +341,7 @@ class FactIndex:
                 subjects.append(s)
                 vocab_words += [*_phrase(row.name), *TYPE_WORDS.get(row.name, ())]
                 if kind in ("value", "impact"):
-                    vocab_words.append(kind)
+                    vocab_words += [kind, "level", "wide"]  # "company-wide impact"
         by_key = {s.key: s for s in subjects}
 
         counts = _mapping(facts.get("counts"))
@@ -828,6 +829,11 @@ def _figure_problem(fig: Figure, mentions: list[Mention], clauses: list[int],
                            for u, vs in subject.values.items()
                            if fig.unit in (None, u) for v in vs[:2]) or "no such figure"
         return f"{fig.text} for {subject.label}: the facts say {stated}"
+    if fig.unit and fig.unit.startswith("other:"):
+        # "reviewed 2 PRs": a count of the cited entries that speak of PRs.
+        word = forms(fig.unit.removeprefix("other:"))
+        if _matches(fig, Decimal(sum(1 for e in cited if word & _entry_evidence(e)[0]))):
+            return None
     return _unbound_problem(fig, cited, index)
 
 

@@ -29,11 +29,15 @@ around along beside besides beyond against upon off out up down
 be is am are was were been being do does did done doing have has had having
 will would shall should can could may might must ought
 get gets got getting make makes made making take takes took taken taking
-go goes went gone going put puts keep kept let lets
+go goes went gone going put puts keep kept let lets give gave given use used using
+need needs needed able find finds found mean means meant set show shows showed shown
+cover covers covered covering
 not no yes also too very just only still even ever again already more most less least
 much many few fewer several some any all each every both either neither other another
 such same own else rather quite fairly mostly mainly largely primarily partly
 now well further furthermore moreover however therefore thus hence overall instead
+various different multiple whether etc vs something anything everything nothing thing things way
+currently recently often usually sometimes always never soon
 including include includes included like almost nearly about roughly approximately around
 first second third last next previous prior am pm
 one two three four five six seven eight nine ten eleven twelve once twice half
@@ -55,6 +59,6 @@ contributed contribution
 improved improvement
 delivered
 team product company
-overall highlight highlights summary report key main
+overall highlight highlights summary report key main mattered
 consider continue aim try suggest
 """.split())
