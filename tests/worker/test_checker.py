@@ -135,6 +135,8 @@ def test_metrics_projects_and_levels_are_their_own_subjects():
     ok("Company-impact work took 2.5 hours.")  # the incident
     ok("You averaged 2.45 hours a day.")
     assert bad("Focus time was 80% of the week.").bad_figures == ["80%"]
+    # The daily average is not a total.
+    assert bad("You logged 2.45 hours in total.").bad_figures == ["2.45 hours"]
     assert bad("Checkout took 3 hours.").bad_figures == ["3 hours"]
     assert bad("High-value work made up 53.1% of the week.").bad_figures == ["53.1%"]
 

@@ -8,16 +8,20 @@ FIGURES are bound to a unit and a subject. Each number is read with the unit aft
 named nearest to it in the same clause (else in the sentence): an activity type ("mentoring",
 "coding"), a project name, a value or impact level ("high-value", "company impact"), one of
 the 9 metrics ("focus", "collaboration", "peak hour", ...), the previous period ("up",
-"compared with last week") or the totals ("logged", "in total"). The figure passes when that
-subject has a fact in that unit which, rounded half-up to the stated decimals, is the stated
-number: 12.2% matches a 12.24% share, "12 h 15 min" and "12.3 h" match 735 minutes. So
-"15% ... mentoring" fails when mentoring is 12.2% even if 15 appears elsewhere in the facts,
-and "3 h" never matches a 3% share. A figure with no subject is checked against the totals
-(and, for a percentage, against every share in the facts). Besides the facts:
+"compared with last week": only when nothing more specific is named in the clause) or the
+totals ("in total", "overall"). The figure passes when that subject has a fact in that unit
+which, rounded half-up to the stated decimals, is the stated number and within 5% (or 0.05)
+of it: 12.2% and 12% match a 12.24% share, "12 h 15 min" and "12.3 h" match 735 minutes,
+"3 h" does not match 2.5 h. So "15% ... mentoring" fails when mentoring is 12.2% even if 15
+appears elsewhere in the facts, and "3 h" never matches a 3% share. A figure with no
+subject is checked against the totals (and, for a percentage, against every share in the
+facts). Besides the facts:
   - a number stated as in a cited entry's title or description passes ("PR #4312",
     "p99 from 900 ms to 120 ms"): same number, and the same unit when it is one of ours;
   - a cited entry's duration, count of cited entries and their days pass for time, entries
-    and days (the citation is the evidence);
+    and days (the citation is the evidence), also when the subject is named by words of
+    the cited entry's title ("Design review" is a meeting, not the review type);
+  - "2 PRs" passes when 2 of the cited entries speak of PRs;
   - dates (ISO or "Nov 17") pass inside the period, the previous period or a cited entry's
     day; clock times pass for the peak hour or a cited entry's start.
 
@@ -26,13 +30,16 @@ description, tags, project, type and the type's usual words), in the facts (acti
 projects, value and impact levels with time logged, metric names, the user's name), or in
 report_words (stop words and the short list of report words). Content word = a lowercase
 token of letters (digits allowed after a letter: "p99", "oauth2"), apostrophe-s removed,
-not a stop word. Words are compared after light folding (`forms`): plural and verb endings
-(-s, -es, -ies, -ed, -ing, -ion, -ation, -ment, -ly, a final -e; a doubled final consonant)
-are stripped, and two words match when any of their folded forms match, so "rotated"
-matches "rotation" and "chatbots" does not match "chat". A run of Japanese/Chinese/Korean
-characters has no spaces to split on: it is supported when it is a substring of the
-evidence text, or when each of its kanji/katakana/hangul chunks (split at hiragana, which
-are mostly particles) is.
+not a stop word; a token starting with a digit is a figure, checked above. Words are
+compared after light folding (`forms`): inflections (-s, -es, -ies, -ed, -ing, -ly, a final
+-e, a doubled final consonant, a few irregular pasts: wrote -> write) and, against the
+cited entries only, derivations (-ion, -ation, -ment, -ity); two words match when any of
+their folded forms match, so "rotated" matches "rotation", "secure" matches "security" and
+"chatbots" does not match "chat". The facts and report words match by inflection only, so
+the impact level "product" does not vouch for "production". A run of Japanese/Chinese/
+Korean characters has no spaces to split on: it is supported when it is a substring of the
+cited entries' text or a project name, or when each of its kanji/katakana/hangul chunks
+(split at hiragana, which are mostly particles) is.
 
 `facts` is the report facts as a plain dict, the shape of GenerateInsightRequest.facts_json
 (backend/insights/facts.py) or of MessageToDict(ReportFacts, preserving_proto_field_name=
@@ -74,7 +81,7 @@ class EvidenceEntry:
     project: str
     tags: tuple[str, ...]
     minutes: int
-    date: str  # YYYY-MM-DD, the local day the entry starts
+    date: str  # YYYY-MM-DD, the local day the entry starts (the API sends local times)
     value: str = ""  # value_rating, optional: binds "high-value" figures to this entry
     impact: str = ""  # impact_level, optional
     start_time: str = ""  # RFC 3339, optional: lets "at 9:30" cite the entry's start
@@ -363,8 +370,6 @@ class FactIndex:
         totals.add(DAYS, totals_raw.get("active_days"))
         period = _mapping(facts.get("period"))
         totals.add(DAYS, period.get("days"))
-        if metrics.get("average_daily_hours") is not None:
-            totals.add(HOURS, metrics["average_daily_hours"])
 
         previous = _previous_subject(facts, total_minutes)
         subjects.append(previous)
