@@ -141,6 +141,23 @@ def test_metrics_projects_and_levels_are_their_own_subjects():
     assert bad("High-value work made up 53.1% of the week.").bad_figures == ["53.1%"]
 
 
+def test_the_previous_period_has_its_own_figures():
+    facts = ISSUE.facts()
+    facts["previous_period"]["totals"] = {"entries": 5, "minutes": 600, "hours": 10.0,
+                                          "active_days": 4}
+    facts["previous_period"]["change_pct"] = {"minutes": 22.5, "entries": 40.0}
+    ok("You logged 12.25 hours, up 22.5% from last week.", [], facts)
+    ok("You logged 12.25 hours compared with 10 hours last week.", [], facts)
+    ok("That is 2.25 hours more than the previous week.", [], facts)
+    ok("Focus went up to 77.6%.", [], facts)  # focus, not the change
+    assert bad("You logged 12.25 hours, up 30% from last week.", [], facts
+               ).bad_figures == ["30%"]
+    assert bad("Last week you logged 12 hours.", [], facts).bad_figures == ["12 hours"]
+    # After an empty week the change is unknown: no percentage can be stated.
+    assert bad("You logged 12.25 hours last week.", [], ISSUE.facts()).bad_figures
+    assert bad("That is up 100% from last week.", [], ISSUE.facts()).bad_figures
+
+
 def test_peak_hour_and_dates():
     ok("Your peak hour was 09:00, or 9 AM.")
     ok("On 2026-11-17 you debugged the checkout latency incident.", INCIDENT)

@@ -463,9 +463,10 @@ def _previous_subject(facts: Mapping[str, Any], total_minutes: float) -> Subject
     change = _mapping(facts.get("change") or prev.get("change_pct") or prev.get("change"))
     for v in change.values():
         s.add(PCT, v)
-    # "1.5 hours more than last week": the difference is a fact too.
+    # "1.5 hours more than last week": the difference is a fact too (not after an empty
+    # period, where it would be the total and "12 hours last week" would pass).
     prev_minutes = num(prev_totals.get("minutes"))
-    if prev_minutes is not None and total_minutes:
+    if prev_minutes and total_minutes:
         diff = abs(total_minutes - prev_minutes)
         s.add(MINUTES, diff)
         s.add(HOURS, diff / 60)
@@ -730,10 +731,11 @@ def _bind(fig: Figure, mentions: list[Mention], clauses: list[int], index: FactI
     here = clause_of(fig.start)
     # The previous period is named by weak words ("up", "down"): a type, project, level or
     # metric in the same clause is the subject before it ("focus went up to 77.6%").
-    pools = []
-    for scope in ([m for m in specific if clause_of(m.start) == here], specific):
-        pools += [[m for m in scope if m.subject.kind != "previous"],
-                  [m for m in scope if m.subject.kind == "previous"]]
+    # Outside its clause it binds nothing: "12.25 hours, up 22.5% from last week".
+    same = [m for m in specific if clause_of(m.start) == here]
+    pools = [[m for m in same if m.subject.kind != "previous"],
+             [m for m in same if m.subject.kind == "previous"],
+             [m for m in specific if m.subject.kind != "previous"]]
     for pool in pools:
         if pool:
             return min(pool, key=distance)
