@@ -8,10 +8,9 @@ import socket
 from functools import cache
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from englog.v1.task_types import TASK_TYPES
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-TASK_TYPES = ("generate_insight", "send_email", "process_analytics")
 
 
 @cache
@@ -79,6 +78,14 @@ class WorkerSettings(BaseSettings):
     smtp_use_tls: bool = False
     smtp_timeout_s: float = 30.0
     mail_from: str = "EngLog <no-reply@englog.local>"
+
+    @field_validator("task_types")
+    @classmethod
+    def _known_task_types(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(TASK_TYPES))
+        if unknown:
+            raise ValueError(f"unknown task types {unknown}; known: {list(TASK_TYPES)}")
+        return value
 
     @model_validator(mode="after")
     def _pick_backend(self) -> WorkerSettings:

@@ -127,10 +127,6 @@ class WeekPlan:
     def covered(self) -> set[date]:
         return {date.fromisoformat(d["week_start"]) for d in self.digests}
 
-    def wanted_json(self) -> list[dict[str, str]]:
-        return [{"week_start": w.isoformat(), "fingerprint": fp}
-                for w, fp in sorted(self.wanted.items())]
-
 
 def digest_json(row: dict[str, Any]) -> dict[str, Any]:
     """A week_digests row as an englog.v1.WeekDigest dict (proto field names)."""

@@ -68,8 +68,7 @@ def _as_response(task_row: dict, result_msg: Any) -> pb.GenerateInsightResponse 
         return result_msg
     result = task_row.get("result")
     if isinstance(result, dict) and result:
-        return json_format.ParseDict(result, pb.GenerateInsightResponse(),
-                                     ignore_unknown_fields=True)
+        return json_format.ParseDict(result, pb.GenerateInsightResponse())
     return None
 
 

@@ -25,6 +25,7 @@ from backend.cache.redis import Cache
 from backend.insights import digests, results, views
 from backend.insights.facts import build_facts
 from backend.insights.fingerprint import data_state, fingerprint
+from backend.insights.payload import facts_message, insight_payload
 from backend.insights.periods import previous_period
 from backend.queue import runtime
 from backend.queue.service import enqueue
@@ -224,29 +225,41 @@ async def _check_quota(user_id: Any, conn: Any) -> None:
             headers={"Retry-After": str(QUOTA_RETRY_AFTER_SECONDS)})
 
 
-def _request(insight_id: str, owner: Owner, report_type: str, start: date, end: date, fp: str,
-             facts: dict, entries: list[dict], options: dict,
-             plan: digests.WeekPlan) -> dict[str, Any]:
-    """The englog.v1.GenerateInsightRequest (dict, proto field names) a task carries."""
+async def _week_facts(owner: Owner, monday: date, report_type: str, start: date,
+                      facts: dict) -> dict[str, Any]:
+    """That week's own facts, as the digest keeps them (a weekly report's are its own)."""
+    if report_type == "weekly" and start == monday:
+        return facts
+    return await build_facts(owner.id, report_type="weekly", start=monday,
+                             end=monday + timedelta(days=6), tz=owner.timezone,
+                             user_name=owner.name)
+
+
+async def _request(insight_id: str, owner: Owner, report_type: str, start: date, end: date,
+                   fp: str, facts: dict, entries: list[dict], options: dict,
+                   plan: digests.WeekPlan) -> dict[str, Any]:
+    """The englog.v1.GenerateInsightRequest (dict, proto field names) a task carries: the
+    valid digests, and the weeks the worker is to digest with their fingerprints and facts."""
     week_digests = plan.digests
     if report_type in LONG_REPORTS:
         week_digests = digests.compose_periods(week_digests)
-    return {
-        "insight_id": insight_id, "user_id": str(owner.id), "report_type": report_type,
-        "period_start": start.isoformat(), "period_end": end.isoformat(),
-        "user_name": owner.name, "timezone": owner.timezone, "facts_json": json.dumps(facts),
-        "entries": entries, "include_projects": options["include_projects"],
-        "focus_areas": options["focus_areas"], "fingerprint": fp,
-        "digests": week_digests, digests.WANTED_FIELD: plan.wanted_json(),
-    }
+    to_digest = [{"week_start": monday.isoformat(), "fingerprint": week_fp,
+                  "facts": facts_message(await _week_facts(owner, monday, report_type, start,
+                                                           facts))}
+                 for monday, week_fp in sorted(plan.wanted.items())]
+    return insight_payload(
+        insight_id=insight_id, user_id=owner.id, user_name=owner.name, timezone=owner.timezone,
+        report_type=report_type, start=start, end=end, facts=facts, entries=entries,
+        options=options, fingerprint=fp) | {"digests": week_digests,
+                                            digests.WANTED_FIELD: to_digest}
 
 
 async def _create(owner: Owner, report_type: str, start: date, end: date, fp: str,
                   facts: dict, entries: list[dict], options: dict, plan: digests.WeekPlan,
                   *, scheduled: bool) -> Outcome:
     insight_id = uuid.uuid4()
-    payload = _request(str(insight_id), owner, report_type, start, end, fp, facts, entries,
-                       options, plan)
+    payload = await _request(str(insight_id), owner, report_type, start, end, fp, facts,
+                             entries, options, plan)
     week_digests = payload["digests"]
     async with in_transaction() as conn:
         # Two identical requests at once must not both start a generation.
@@ -320,8 +333,8 @@ async def request_week_digest(user_id: Any, monday: date) -> bool:
                               tz=owner.timezone, user_name=owner.name)
     entries = await period_entries(owner.id, monday, end, owner.timezone)
     options = {"include_projects": [], "focus_areas": []}
-    payload = _request("", owner, "weekly", monday, end, plan.wanted[monday], facts, entries,
-                       options, plan)
+    payload = await _request("", owner, "weekly", monday, end, plan.wanted[monday], facts,
+                             entries, options, plan)
     await enqueue(TASK_TYPE, payload, user_id=owner.id, priority=DIGEST_PRIORITY,
                   dedupe_key=f"week_digest:{owner.id}:{monday}:{plan.wanted[monday][:16]}")
     return True

@@ -171,9 +171,10 @@ async def test_generate_stores_a_queued_report_and_its_task(client, db):
     msg = json_format.ParseDict(json.loads(task["payload"]), pb.GenerateInsightRequest())
     assert msg.insight_id == iid and msg.fingerprint == row["fingerprint"]
     assert len(msg.entries) == 3
-    facts = json.loads(msg.facts_json)
-    assert facts["totals"]["minutes"] == 180 and facts["totals"]["entries"] == 3
-    assert facts["counts"]["review"] == {"entries": 1, "minutes": 60}
+    # The facts travel typed (englog.v1.ReportFacts), not as JSON in a string.
+    facts = msg.facts
+    assert facts.totals.minutes == 180 and facts.totals.entries == 3
+    assert (facts.counts["review"].entries, facts.counts["review"].minutes) == (1, 60)
     assert await _counts(db, user.id) == (1, 1)
 
 

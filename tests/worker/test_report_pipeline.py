@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 
 from tests.worker.synthetic import insight_request, random_entries, week_entries
 from worker.reports import ReportOptions, generate_report
+from worker.reports.facts import Facts
 from worker.reports.figures import allowed_figures, numbers_in, split_sentences
 from worker.reports.prompts import SECTIONS
 
@@ -39,14 +39,14 @@ async def test_weekly_report_has_exact_facts_and_all_sections(embedded):
     assert "| Peak hour | 09:00 |" in md and "| Most productive day | Tuesday |" in md
     assert "| Focus time | 80% |" in md and "| Collaboration ratio | 0.167 |" in md
     assert "| Minutes | 1,350 | 1,200 | +12.5% |" in md
-    assert "- Mentoring sessions: 1" in md and "- Review sessions: 2" in md
+    assert "- Mentoring sessions: 1 (1 h)" in md and "- Review sessions: 2 (1.25 h)" in md
     assert "Fix race in payment webhook (Billing) — 105 min [high/company]" in md
 
     sections = narrative(md)
     for section in SECTIONS:
         assert sections.get(section.title), f"missing or empty section {section.title}"
     # No narrative sentence states a number the facts do not contain.
-    allowed = allowed_figures(json.loads(req.facts_json),
+    allowed = allowed_figures(Facts.from_message(req.facts).raw,
                               *(f"{e.title} {e.start_time} {e.duration_minutes}"
                                 for e in req.entries))
     for section in SECTIONS:

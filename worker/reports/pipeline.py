@@ -87,7 +87,7 @@ async def generate_report(req: pb.GenerateInsightRequest, backend: LLMBackend,
     started = time.perf_counter()
     prog = Progress(progress)
     await prog(1, "rendering facts")
-    facts = Facts.parse(req.facts_json)
+    facts = Facts.from_message(req.facts)
     facts_md = render_facts(facts)
     facts_digest = digest(facts)
     entries = _scoped(req)
