@@ -436,3 +436,32 @@ async def test_the_real_worker_stores_the_digest_of_a_weekly_report(stack, web, 
     payload = json.loads(task_payload)
     assert [d["week_start"] for d in payload["digests"]] == [W3.isoformat()]
     assert not ids & {e["id"] for e in payload["entries"]}
+
+
+def test_only_whole_weeks_that_are_over_can_be_digested():
+    from backend.insights.digests import whole_closed_weeks
+
+    october = (date(2025, 10, 1), date(2025, 10, 31))
+    assert whole_closed_weeks(*october, today=date(2025, 11, 5)) == [W1, W2, W3]
+    # On Sunday 26 October the week of the 20th is still running.
+    assert whole_closed_weeks(*october, today=date(2025, 10, 26)) == [W1, W2]
+    assert whole_closed_weeks(date(2025, 10, 8), date(2025, 10, 8), date(2026, 1, 1)) == []
+
+
+def test_months_keep_their_best_highlights_by_score_then_recency():
+    from backend.insights.digests import compose_periods
+
+    def week(monday: date, *scores: float) -> dict:
+        return {"week_start": monday.isoformat(), "fingerprint": "f" * 64, "facts": {},
+                "highlights": [{"entry_id": f"{monday}-{i}", "score": s,
+                                "date": (monday + timedelta(days=i)).isoformat()}
+                               for i, s in enumerate(scores)]}
+
+    # W1..W3 are October's (by their Thursdays); 3 November's week is November's.
+    weeks = [week(W1, 5, 1), week(W2, 9, 5), week(W3, 2), week(date(2025, 11, 3), 1, 1, 1)]
+    composed = compose_periods(weeks, per_month=2)
+    kept = {d["week_start"]: [h["entry_id"] for h in d["highlights"]] for d in composed}
+    # October's best two: 9 (W2) and the more recent of the two 5s (W2's, on the 13th).
+    assert kept == {W1.isoformat(): [], W2.isoformat(): ["2025-10-13-0", "2025-10-13-1"],
+                    W3.isoformat(): [], "2025-11-03": ["2025-11-03-1", "2025-11-03-2"]}
+    assert [d["fingerprint"] for d in composed] == ["f" * 64] * 4  # weeks stay whole otherwise
