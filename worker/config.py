@@ -65,9 +65,9 @@ class WorkerSettings(BaseSettings):
     n_threads: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     seed: int = 42
     temperature: float = 0.2
-    # Per-call output budgets: modest, because the embedded model runs on a few CPU cores.
-    section_max_tokens: int = 110
-    summary_max_tokens: int = 70
+    # Output budget of one model job (one JSON sentence with its entry references): modest,
+    # because the embedded model runs on a few CPU cores.
+    claim_max_tokens: int = Field(default=72, ge=16, le=512)
 
     # --- SMTP ---
     smtp_host: str = ""

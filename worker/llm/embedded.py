@@ -11,6 +11,7 @@ import time
 from functools import lru_cache
 
 from worker.llm.base import Completion, LLMBackend, LLMError, Prompt, as_messages
+from worker.llm.grammar import GrammarProcessor
 
 # One model per process: the weights are shared by every claim loop, and llama.cpp contexts are
 # not safe for concurrent use, so generation is serialized by this lock.
@@ -38,12 +39,12 @@ def _load(path: str, n_ctx: int, n_threads: int):
 
 
 @lru_cache(maxsize=64)
-def _grammar(schema_json: str):
+def _gbnf(schema_json: str) -> str:
     """llama.cpp's GBNF grammar for a JSON schema: sampling can then only produce tokens that
     keep the output valid JSON of that shape (enums included). Cached: reports reuse schemas."""
     import llama_cpp
 
-    return llama_cpp.LlamaGrammar.from_json_schema(schema_json, verbose=False)
+    return llama_cpp.LlamaGrammar.from_json_schema(schema_json, verbose=False)._grammar
 
 
 @atexit.register
@@ -86,14 +87,22 @@ class EmbeddedBackend(LLMBackend):
 
     def _generate_sync(self, messages, max_tokens: int, temperature: float,
                        schema: dict | None = None) -> Completion:
+        import llama_cpp
+
         llm = self.llm
-        grammar = _grammar(json.dumps(schema, sort_keys=True)) if schema is not None else None
         with _gen_lock:
             started = time.perf_counter()
-            out = llm.create_chat_completion(messages=messages, max_tokens=max_tokens,
-                                             temperature=temperature, seed=self.seed,
-                                             repeat_penalty=1.1,  # Ollama's default
-                                             grammar=grammar)
+            constrain = (GrammarProcessor(llm, _gbnf(json.dumps(schema, sort_keys=True)))
+                         if schema is not None else None)
+            try:
+                out = llm.create_chat_completion(
+                    messages=messages, max_tokens=max_tokens, temperature=temperature,
+                    seed=self.seed, repeat_penalty=1.1,  # Ollama's default
+                    logits_processor=llama_cpp.LogitsProcessorList([constrain])
+                    if constrain else None)
+            finally:
+                if constrain:
+                    constrain.close()
             elapsed = int((time.perf_counter() - started) * 1000)
         choice = out["choices"][0]
         usage = out.get("usage") or {}
