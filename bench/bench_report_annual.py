@@ -30,7 +30,6 @@ import httpx
 from englog.v1 import tasks_pb2 as pb
 from englog.v1 import tasks_pb2_grpc as pb_grpc
 
-from bench.bench_report import Recording
 from tests.support.certs import channel
 from tests.support.servers import test_env
 from tests.support.stack import drop_stack_database, start_stack
@@ -38,6 +37,7 @@ from tests.support.users import ApiUser, register
 from tests.worker.synthetic import PROJECTS, random_entries
 from worker.config import WorkerSettings
 from worker.email import SmtpConfig
+from worker.llm.base import LLMBackend
 from worker.llm.embedded import EmbeddedBackend
 from worker.reports import ReportOptions
 from worker.tasks import TaskContext, run_task
@@ -84,7 +84,8 @@ async def seed_year(user: ApiUser) -> list[dict]:
     return made
 
 
-async def play_worker(stub, backend: Recording, options: ReportOptions) -> pb.Task:
+async def play_worker(stub, backend: LLMBackend, options: ReportOptions
+                      ) -> tuple[pb.Task, pb.GenerateInsightResponse]:
     """Claim the report task and run it exactly as englog-worker would."""
     r = await stub.Claim(pb.ClaimRequest(worker_id=WORKER, task_types=["generate_insight"],
                                          wait_seconds=30), timeout=60)
@@ -100,26 +101,25 @@ async def play_worker(stub, backend: Recording, options: ReportOptions) -> pb.Ta
     ack = await stub.Complete(pb.CompleteRequest(task_id=r.task.id, worker_id=WORKER,
                                                  **result), timeout=60)
     assert ack.ok, ack.detail
-    return r.task
+    return r.task, result["generate_insight"]
 
 
-async def annual(name: str, user: ApiUser, stub, backend: Recording, options: ReportOptions,
+async def annual(name: str, user: ApiUser, stub, backend: LLMBackend, options: ReportOptions,
                  db: asyncpg.Connection) -> Run:
-    before = len(backend.calls)
     stored_before = await db.fetchval(
         "SELECT count(*) FROM week_digests WHERE user_id = $1::uuid", user.id)
     started = time.perf_counter()
     r = await user.post("/v1/insights/generate", json=ANNUAL)
     assert r.status_code == 202, r.text
     insight_id = r.json()["id"]
-    task = await play_worker(stub, backend, options)
+    task, response = await play_worker(stub, backend, options)
     body = (await user.get(f"/v1/insights/{insight_id}")).json()
     seconds = time.perf_counter() - started
     assert body["status"] == "completed", body
     req = task.generate_insight
     stored_after = await db.fetchval(
         "SELECT count(*) FROM week_digests WHERE user_id = $1::uuid", user.id)
-    return Run(name, seconds, len(backend.calls) - before, body["prompt_tokens"],
+    return Run(name, seconds, response.model_calls, body["prompt_tokens"],
                body["completion_tokens"], len(req.digests), len(req.entries),
                len(req.weeks_to_digest), stored_after - stored_before)
 
@@ -129,10 +129,10 @@ async def main() -> None:
     stack = start_stack(test_env(f"{PG}/englog_bench", f"englog-bench-{os.getpid()}:"),
                         tmp, "annual")
     s = WorkerSettings()
-    backend = Recording(EmbeddedBackend(s.model_path, s.n_ctx, s.n_threads, s.seed))
-    await backend.inner.load()
-    options = ReportOptions(section_max_tokens=s.section_max_tokens,
-                            summary_max_tokens=s.summary_max_tokens)
+    backend = EmbeddedBackend(s.model_path, s.n_ctx, s.n_threads, s.seed)
+    await backend.load()
+    # The worker's own options (worker/main.py builds them from the same settings).
+    options = ReportOptions(claim_max_tokens=s.claim_max_tokens, temperature=s.temperature)
     runs: list[Run] = []
     try:
         db = await asyncpg.connect(stack.database_url.replace("postgres://", "postgresql://"))
@@ -162,7 +162,7 @@ async def main() -> None:
         drop_stack_database(stack)
 
     print(f"\nannual review, {ENTRIES} entries, model {backend.model}, {s.n_threads} threads, "
-          f"section {s.section_max_tokens} / summary {s.summary_max_tokens} max tokens")
+          f"{s.claim_max_tokens} max tokens per model job")
     print(f"{'run':5} {'wall s':>7} {'goal s':>6} {'calls':>5} {'prompt tok':>10} "
           f"{'compl tok':>9} {'digests in':>10} {'entries in':>10} {'asked':>5} {'stored':>6}")
     for run in runs:
