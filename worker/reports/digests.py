@@ -32,7 +32,8 @@ class Candidate:
     @property
     def rank_key(self) -> tuple:
         # Heaviest first, then the most recent, then id: the same rule as select.ranked.
-        return (-self.score, tuple(-ord(c) for c in self.ref.date), self.entry_id)
+        when = self.entry.start_time if self.entry is not None else self.ref.date
+        return (-self.score, tuple(-ord(c) for c in when), self.entry_id)
 
 
 def of_entry(e: pb.LogEntry) -> Candidate:

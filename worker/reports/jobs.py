@@ -74,11 +74,15 @@ def refs(entries: Sequence[pb.LogEntry]) -> dict[str, pb.LogEntry]:
 
 
 def schema(ref_ids: Sequence[str], must_cite: bool) -> dict:
-    """Only the references in the prompt are allowed as evidence (an enum)."""
-    entries: dict = {"type": "array", "items": {"type": "string", "enum": list(ref_ids)},
-                     "maxItems": max(1, len(ref_ids))}
-    if must_cite and ref_ids:
-        entries["minItems"] = 1
+    """Only the references in the prompt are allowed as evidence (an enum); a job about the
+    facts alone has none to give, so its list must stay empty."""
+    if ref_ids:
+        entries: dict = {"type": "array", "items": {"type": "string", "enum": list(ref_ids)},
+                         "maxItems": len(ref_ids)}
+        if must_cite:
+            entries["minItems"] = 1
+    else:
+        entries = {"type": "array", "items": {"type": "string"}, "maxItems": 0}
     return {
         "type": "object",
         "properties": {
