@@ -253,6 +253,10 @@ def test_german_and_japanese_titles_tokenise_and_count_as_support():
     assert v.unsupported_words == ["決済サービスのタイムアウト調査"]
     v = bad("Datenbankmigration für Kunden vorbereiten.", german, facts)
     assert v.unsupported_words == ["kunden"]
+    # Accents are not a different word, either way round.
+    ok("You worked on the Datenbankmigration fur Rechnungen.", german, facts)
+    review = by_title(FOREIGN, "Code-Review")
+    ok("The Code-Review: Uberweisungsexport covered Fehlerbehandlung.", review, facts)
 
 
 def test_check_text_splits_sentences_and_judges_each():

@@ -175,6 +175,10 @@ def forms(word: str, derived: bool = True) -> frozenset[str]:
     derived=False strips only inflections (plural, tense, -ly), for the report words: a
     report word must not vouch for a derived word ("product" for "production").
     """
+    if not word.isascii():
+        # Accents do not make a different word: "Uberweisung" is "Überweisung", "cafe" "café".
+        word = "".join(c for c in unicodedata.normalize("NFKD", word)
+                       if not unicodedata.combining(c))
     rules = _INFLECTIONS + _DERIVATIONS if derived else _INFLECTIONS
     first = _strip_once(word, rules)
     if word in IRREGULAR:
