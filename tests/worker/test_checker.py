@@ -336,6 +336,7 @@ def test_fixture_week_entries_are_valid_api_entries(week: Week):
 def test_fixture_week_expect_block_follows_the_ranking_rule(week: Week):
     top = [e["id"] for e in ranked(list(week.entries))[:2]]
     assert list(week.expect_top) == top
+    assert week.expect_titles == [e["title"] for e in ranked(list(week.entries))[:2]]
 
 
 def test_ranking_ties_go_to_the_more_recent_entry():
