@@ -285,6 +285,14 @@ def test_the_proto_dict_shape_of_the_facts_gives_the_same_verdicts():
         assert check_sentence(sentence, ALL, facts).ok is good, sentence
 
 
+def test_a_run_on_text_is_not_a_sentence():
+    sentence = "You implemented refresh token rotation " * 30
+    assert len(sentence) > 1000
+    v = check_sentence(sentence, ROTATION, FACTS)
+    assert not v.ok and "longer than" in v.reasons[0]
+    ok(sentence[:600].strip() + ".", ROTATION)
+
+
 def test_missing_or_empty_facts_do_not_crash_and_vouch_for_nothing():
     v = check_sentence("You logged 12.25 hours on mentoring.", [], {})
     assert not v.ok and v.bad_figures == ["12.25 hours"]

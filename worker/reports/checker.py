@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -725,7 +726,7 @@ def _bind(fig: Figure, mentions: list[Mention], clauses: list[int], index: FactI
                 return Mention(s, fig.start, fig.end)
 
     def clause_of(pos: int) -> int:
-        return sum(1 for c in clauses if c <= pos)
+        return bisect_right(clauses, pos)  # clauses: sorted boundary offsets
 
     def distance(m: Mention) -> int:
         return max(m.start - fig.end, fig.start - m.end, 0)
@@ -909,7 +910,14 @@ def _cjk_supported(run: str, evidence_text: str) -> bool:
     return bool(chunks) and all(c in evidence_text for c in chunks)
 
 
+# A report sentence is a line or two; anything longer is not one sentence (and binding
+# figures to subjects is quadratic in its length).
+MAX_SENTENCE_CHARS = 1000
+
+
 def _check(sentence: str, cited: list[EvidenceEntry], index: FactIndex) -> Verdict:
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        return Verdict(ok=False, reasons=[f"longer than {MAX_SENTENCE_CHARS} characters"])
     text = _MARKUP_RE.sub("", _normalise(sentence))
     toks = tokens(text)
     verdict = Verdict(ok=True)
