@@ -581,6 +581,14 @@ def _figures(text: str, index: FactIndex | None) -> list[Figure]:
     return out
 
 
+_UNIT_GROUPS = {"pct": PCT, "score": SCORE, "h": HOURS, "min": MINUTES, "entries": ENTRIES,
+                "days": DAYS}
+
+
+def _unit_of(u: re.Match[str]) -> str:
+    return next(unit for group, unit in _UNIT_GROUPS.items() if u.group(group))
+
+
 def _number(text: str, m: re.Match[str], index: FactIndex | None) -> Figure | None:
     if m.group("word"):
         value, places = Decimal(_NUMBER_WORDS[m.group("word").lower()]), 0
@@ -593,9 +601,7 @@ def _number(text: str, m: re.Match[str], index: FactIndex | None) -> Figure | No
         return Figure(m.group(0), m.start(), end, value, places, None, kind="id")
     u = UNIT_RE.match(rest)
     if u:
-        unit = next(k for k in ("pct", "score", "h", "min", "entries", "days") if u.group(k))
-        unit = {"pct": PCT, "score": SCORE, "h": HOURS, "min": MINUTES, "entries": ENTRIES,
-                "days": DAYS}[unit]
+        unit = _unit_of(u)
         end += u.end()
     else:
         # "3 meetings", "2 mentoring sessions", "1.5 high-value hours": a subject right after.
@@ -603,9 +609,7 @@ def _number(text: str, m: re.Match[str], index: FactIndex | None) -> Figure | No
         if hint is not None:
             u = UNIT_RE.match(rest[consumed:])
             if u:
-                unit = next(v for k, v in (("pct", PCT), ("h", HOURS), ("min", MINUTES),
-                                           ("entries", ENTRIES), ("days", DAYS),
-                                           ("score", SCORE)) if u.group(k))
+                unit = _unit_of(u)
                 end += consumed + u.end()
             else:
                 unit = ENTRIES
