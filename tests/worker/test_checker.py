@@ -285,6 +285,23 @@ def test_the_proto_dict_shape_of_the_facts_gives_the_same_verdicts():
         assert check_sentence(sentence, ALL, facts).ok is good, sentence
 
 
+def test_evidence_from_a_proto_entry_an_api_entry_or_a_stored_highlight():
+    pb_entry = ISSUE.log_entries()[0]
+    from_pb = EvidenceEntry.from_log_entry(pb_entry)
+    assert from_pb == ROTATION[0]
+    assert (from_pb.minutes, from_pb.date, from_pb.project, from_pb.value) == (
+        180, "2026-11-16", "Auth Service", "high")
+    api = {**ISSUE.entries[0], "duration_minutes": 180}
+    assert EvidenceEntry.from_log_entry(api) == from_pb
+    highlight = {"id": "iw-01", "title": pb_entry.title, "minutes": "180", "type": "code",
+                 "value": "high", "impact": "product", "project": "Auth Service",
+                 "date": "2026-11-16"}
+    e = EvidenceEntry.from_log_entry(highlight)
+    assert (e.minutes, e.date, e.value, e.impact, e.tags) == (180, "2026-11-16", "high",
+                                                              "product", ())
+    ok("Refresh token rotation took 3 hours on 2026-11-16.", [e])
+
+
 def test_a_run_on_text_is_not_a_sentence():
     sentence = "You implemented refresh token rotation " * 30
     assert len(sentence) > 1000

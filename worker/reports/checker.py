@@ -89,12 +89,24 @@ class EvidenceEntry:
 
     @classmethod
     def from_log_entry(cls, e: Any) -> EvidenceEntry:
-        """From an englog.v1.LogEntry (or anything with its field names)."""
-        start = str(getattr(e, "start_time", "") or "")
-        return cls(id=str(e.id), title=e.title or "", description=e.description or "",
-                   type=e.type or "", project=e.project or "", tags=tuple(e.tags),
-                   minutes=int(e.duration_minutes or 0), date=start[:10],
-                   value=e.value_rating or "", impact=e.impact_level or "", start_time=start)
+        """From an englog.v1.LogEntry, or a dict with its field names or the API's
+        (project_name; duration_minutes or minutes; a stored digest highlight's date)."""
+        def get(*names: str) -> Any:
+            for name in names:
+                value = e.get(name) if isinstance(e, Mapping) else getattr(e, name, None)
+                if value not in (None, ""):
+                    return value
+            return None
+
+        start = str(get("start_time") or "")
+        return cls(id=str(get("id") or ""), title=str(get("title") or ""),
+                   description=str(get("description") or ""), type=str(get("type") or ""),
+                   project=str(get("project", "project_name") or ""),
+                   tags=tuple(get("tags") or ()),
+                   minutes=int(num(get("duration_minutes", "minutes")) or 0),
+                   date=str(get("date") or start)[:10],
+                   value=str(get("value_rating", "value") or ""),
+                   impact=str(get("impact_level", "impact") or ""), start_time=start)
 
 
 @dataclass
