@@ -417,10 +417,29 @@ def _templated(facts: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+def message_dict(facts: dict) -> dict:
+    """The facts as the worker gets them from issue8b's typed ReportFacts:
+    MessageToDict(preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    of facts_message(build_facts(...)): buckets as lists, no nulls, "" for no project id."""
+    out = dict(facts)
+    for key in ("by_type", "by_value", "by_impact"):
+        out[key] = [{"name": k, "minutes": v} for k, v in facts[key].items()]
+    out["by_project"] = [{**p, "project_id": p["project_id"] or ""} for p in facts["by_project"]]
+    out["metrics"] = {k: v for k, v in facts["metrics"].items() if v is not None}
+    prev = facts["previous_period"]
+    out["previous_period"] = {**prev, "change_pct": {
+        k: v for k, v in prev["change_pct"].items() if v is not None}}
+    return out
+
+
+SHAPES = {"facts_json": lambda f: f, "message": message_dict}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
 @pytest.mark.parametrize("week", list(WEEKS.values()), ids=list(WEEKS))
-def test_sentences_built_from_the_facts_pass_and_fail_with_another_subjects_figure(week):
-    facts = week.facts()
-    rows = _templated(facts)
+def test_sentences_built_from_the_facts_pass_and_fail_with_another_subjects_figure(week, shape):
+    rows = _templated(week.facts())
+    facts = SHAPES[shape](week.facts())
     for _, figure, pattern in rows:
         ok(pattern.format(figure), [], facts)
     # The same sentence with the figure of another subject, in the same unit, fails.
@@ -436,10 +455,11 @@ def test_sentences_built_from_the_facts_pass_and_fail_with_another_subjects_figu
     assert swapped or len({f for _, f, _ in rows}) <= 2  # one entry: one hours, one share
 
 
+@pytest.mark.parametrize("shape", list(SHAPES))
 @pytest.mark.parametrize("week", list(WEEKS.values()), ids=list(WEEKS))
-def test_the_nine_metrics_stated_as_the_facts_table_states_them_pass(week):
-    facts = week.facts()
-    m = facts["metrics"]
+def test_the_nine_metrics_stated_as_the_facts_table_states_them_pass(week, shape):
+    m = week.facts()["metrics"]
+    facts = SHAPES[shape](week.facts())
     for sentence in [
         f"You averaged {fmt(m['average_daily_hours'])} hours a day.",
         f"Your peak hour was {m['peak_productivity_hour']:02d}:00.",
