@@ -194,6 +194,14 @@ def test_paraphrases_using_the_entries_words_pass(sentence, cited):
     ok(sentence, cited)
 
 
+def test_spelling_variants_and_compounds_are_the_same_word():
+    entry = [EvidenceEntry("x", "Optimize the colour palette of the codebase", "Sign-up flow",
+                           "code", "", (), 60, "2026-11-18")]
+    ok("You optimised the color palette of the code base and the signup flow.", entry)
+    ok("Optimizing the colours across the codebase.", entry)
+    assert bad("You optimised the logo.", entry).unsupported_words == ["logo"]
+
+
 def test_words_must_come_from_the_cited_entries_not_the_rest_of_the_week():
     # "incident" is in the week, but not in the rotation entry this sentence cites.
     v = bad("You implemented refresh token rotation after the incident.", ROTATION)

@@ -164,6 +164,9 @@ def _strip_once(word: str, rules: tuple[tuple[str, str], ...]) -> set[str]:
     return out
 
 
+_BRITISH_IZE = re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations|er|ers)$")
+_BRITISH_OUR = re.compile(r"(?<=\w{3})our(s|ed|ing)?$")
+
 # Irregular past forms a report uses for entry verbs ("wrote" the ADR the entry calls "Write").
 IRREGULAR = {
     "wrote": "write", "written": "write", "built": "build", "led": "lead", "ran": "run",
@@ -188,6 +191,10 @@ def forms(word: str, derived: bool = True) -> frozenset[str]:
     derived=False strips only inflections (plural, tense, -ly), for the report words: a
     report word must not vouch for a derived word ("product" for "production").
     """
+    # British and American spellings are one word: optimise/optimize, colour/color.
+    word = _BRITISH_IZE.sub(r"iz\1", word)
+    if len(word) >= 6:
+        word = _BRITISH_OUR.sub(r"or\1", word)
     if not word.isascii():
         # Accents do not make a different word: "Uberweisung" is "Überweisung", "cafe" "café".
         word = "".join(c for c in unicodedata.normalize("NFKD", word)
@@ -904,7 +911,9 @@ def _entry_evidence(e: EvidenceEntry) -> tuple[frozenset[str], str]:
     for text in (e.title, e.description, e.project, e.type, *e.tags):
         norm = _normalise(text or "")
         raw.append(norm.lower())
-        words += [t.text for t in tokens(norm) if not t.cjk]
+        toks = [t.text for t in tokens(norm) if not t.cjk]
+        # "code base" in the entry supports "codebase" in the sentence.
+        words += toks + [a + b for a, b in zip(toks, toks[1:], strict=False)]
     words += TYPE_WORDS.get(e.type.lower(), ())
     return frozenset(_vocabulary(words)), "\n".join(raw)
 
@@ -949,7 +958,7 @@ def _check(sentence: str, cited: list[EvidenceEntry], index: FactIndex) -> Verdi
 
     evidence, evidence_text = _evidence_forms(cited)
     seen: set[str] = set()
-    for tok in toks:
+    for i, tok in enumerate(toks):
         if not _is_content(tok) or tok.text in seen:
             continue
         seen.add(tok.text)
@@ -959,6 +968,10 @@ def _check(sentence: str, cited: list[EvidenceEntry], index: FactIndex) -> Verdi
             f = forms(tok.text)
             plain = forms(tok.text, False)
             supported = bool(plain & _REPORT_FORMS or plain & index.vocabulary or f & evidence)
+            # "code base" in the sentence for "codebase" (or "code-base") in the entry.
+            pairs = [toks[j].text + toks[j + 1].text for j in (i - 1, i)
+                     if 0 <= j < len(toks) - 1 and toks[j].end + 1 >= toks[j + 1].start]
+            supported = supported or any(forms(p) & evidence for p in pairs)
         if not supported:
             verdict.unsupported_words.append(tok.text)
     if verdict.unsupported_words:
