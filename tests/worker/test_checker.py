@@ -94,6 +94,16 @@ def test_the_true_share_passes_stated_in_several_ways():
     ok("Mentoring took 12.24% of your time.")  # 90 / 735, more precise than the table
 
 
+def test_a_figure_outside_its_subjects_clause():
+    ok("You logged 12.25 hours, with mentoring at 1.5 hours.")
+    ok("Debugging took 2.5 hours (20.4%), all on the checkout latency incident.", INCIDENT)
+    ok("You logged 12.25 hours across 7 entries on 5 active days, about 2.45 hours per day.")
+    ok("Your collaboration ratio of 0.224 reflects mentoring and reviews.")
+    # Code's share is 24.5%: it is not mentoring's just because a subject is nowhere near.
+    assert bad("Mentoring, at 24.5%, was a highlight.").bad_figures == ["24.5%"]
+    assert bad("Mentoring, at 3 hours, was a highlight.", PAIRING).bad_figures == ["3 hours"]
+
+
 def test_a_figure_is_bound_to_its_own_subject_in_a_list():
     ok("Coding took 24.5% of the week, debugging 20.4% and mentoring 12.2%.")
     v = bad("Coding took 20.4% of the week and debugging 24.5%.")  # swapped
@@ -565,7 +575,7 @@ def test_a_count_of_things_is_a_count_of_the_cited_entries_that_name_them():
     ("issue_week", "iw-01", "Implementing refresh token rotation made the auth service more "
      "secure, because reused tokens now revoke the whole token family.", []),
     ("issue_week", "iw-01", "This mattered because it protects users from stolen refresh "
-     "tokens.", ["protects", "users", "stolen"]),
+     "tokens.", ["users", "stolen"]),
     ("issue_week", "iw-03", "You debugged the checkout latency incident and found a missing "
      "index on the orders table.", []),
     ("issue_week", "iw-03", "Fixing the checkout latency spike after the cache change had "

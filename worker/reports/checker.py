@@ -13,9 +13,13 @@ totals ("in total", "overall"). The figure passes when that subject has a fact i
 which, rounded half-up to the stated decimals, is the stated number and within 5% (or 0.05)
 of it: 12.2% and 12% match a 12.24% share, "12 h 15 min" and "12.3 h" match 735 minutes,
 "3 h" does not match 2.5 h. So "15% ... mentoring" fails when mentoring is 12.2% even if 15
-appears elsewhere in the facts, and "3 h" never matches a 3% share. A figure with no
-subject is checked against the totals (and, for a percentage, against every share in the
-facts). Besides the facts:
+appears elsewhere in the facts, and "3 h" never matches a 3% share. A figure whose clause
+names no subject may be about any subject the sentence names ("Mentoring, at 12.2%, ...")
+and, unless it is a share, about the totals ("You logged 12.25 h, with mentoring at 1.5 h").
+A figure in a sentence naming no subject is checked against the totals (a percentage
+against every share in the facts). A word after a number that the cited entries do not
+use and that is no unit is not what the number counts ("0.224 reflects ..."). Besides the
+facts:
   - a number stated as in a cited entry's title or description passes ("PR #4312",
     "p99 from 900 ms to 120 ms"): same number, and the same unit when it is one of ours;
   - a cited entry's duration, count of cited entries and their days pass for time, entries
@@ -58,7 +62,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -437,12 +441,14 @@ def _subject_phrases(kind: str, name: str) -> list[tuple[str, ...]]:
 _METRICS: dict[str, tuple[tuple[tuple[str, ...], ...], dict[str, float]]] = {
     "average_daily_hours": ((("average",), ("averaged",), ("daily", "average"), ("per", "day"),
                              ("a", "day"), ("each", "day")), {HOURS: 1, MINUTES: 60}),
-    "peak_productivity_hour": ((("peak",), ("most", "productive", "hour")), {CLOCK: 1}),
+    "peak_productivity_hour": ((("peak",), ("peak", "hour"), ("most", "productive", "hour")),
+                               {CLOCK: 1}),
     "activity_efficiency_score": ((("efficiency",), ("efficient",), ("efficiency", "score"),
                                    ("activity", "efficiency", "score")), {PCT: 1, SCORE: 1}),
-    "focus_time_percentage": ((("focus",), ("focused",), ("deep", "work")), {PCT: 1}),
-    "collaboration_ratio": ((("collaboration",), ("collaborative",), ("collaborating",)),
-                            {RATIO: 1, PCT: 100}),
+    "focus_time_percentage": ((("focus",), ("focus", "time"), ("focused",), ("deep", "work")),
+                              {PCT: 1}),
+    "collaboration_ratio": ((("collaboration",), ("collaboration", "ratio"),
+                             ("collaborative",), ("collaborating",)), {RATIO: 1, PCT: 100}),
     "high_value_percentage": ((("high", "value"),), {PCT: 1}),
     "company_impact_ratio": ((("company", "product", "impact"),
                               ("company", "and", "product", "impact"),
@@ -529,6 +535,9 @@ UNIT_RE = re.compile(
     r"|(?P<entries>entry|entries|tasks?|activit(?:y|ies)|items?|sessions?|times)\b"
     r"|(?P<days>days?|workdays?|working\s+days?|active\s+days?)\b)")
 _OTHER_UNIT_RE = re.compile(r"^[\s-]*(?P<w>[^\W\d_]+)")
+# Units of measurement the facts never hold: a figure in one must be in a cited entry.
+MEASURES = frozenset("ms s sec secs second seconds us ns gb mb kb tb gib mib k x rps qps rpm "
+                     "req reqs requests lines loc users nodes servers pods".split())
 
 
 @dataclass
@@ -726,7 +735,11 @@ def _mentions(toks: list[Token], index: FactIndex, title_words: set[str] = froze
     # A longer phrase wins over the shorter ones inside it ("company/product impact").
     found.sort(key=lambda m: -(m.end - m.start))
     kept: list[Mention] = []
+    seen: set[tuple[str, int, int]] = set()
     for m in found:
+        if (m.subject.key, m.start, m.end) in seen:
+            continue  # "mentoring" matches both ("mentoring",) and ("mentor",)
+        seen.add((m.subject.key, m.start, m.end))
         if not any(k.start <= m.start and m.end <= k.end and k.subject is not m.subject
                    and (k.end - k.start) > (m.end - m.start) for k in kept):
             kept.append(m)
@@ -742,17 +755,21 @@ def _compatible(subject: Subject, unit: str | None) -> bool:
 
 
 def _bind(fig: Figure, mentions: list[Mention], clauses: list[int], index: FactIndex
-          ) -> Mention | None:
+          ) -> tuple[list[Mention], bool]:
+    """The subjects a figure may be about, nearest first, and whether that is certain (one
+    subject, named in its own clause) or not (the subjects named elsewhere in the sentence:
+    "Mentoring, at 12.2%, ...", "Debugging took 2.5 hours (20.4%), all on Checkout")."""
     if fig.subject_hint:
         for s in index.subjects:
             if s.key == fig.subject_hint:
-                return Mention(s, fig.start, fig.end)
+                return [Mention(s, fig.start, fig.end)], True
 
     def clause_of(pos: int) -> int:
         return bisect_right(clauses, pos)  # clauses: sorted boundary offsets
 
-    def distance(m: Mention) -> int:
-        return max(m.start - fig.end, fig.start - m.end, 0)
+    def distance(m: Mention) -> tuple[int, bool]:
+        # Equally near: the subject before the figure ("the ratio of 0.224 reflects ...").
+        return max(m.start - fig.end, fig.start - m.end, 0), m.start > fig.start
 
     specific = [m for m in mentions if m.subject.kind != "total"
                 and _compatible(m.subject, fig.unit)]
@@ -761,16 +778,14 @@ def _bind(fig: Figure, mentions: list[Mention], clauses: list[int], index: FactI
     # metric in the same clause is the subject before it ("focus went up to 77.6%").
     # Outside its clause it binds nothing: "12.25 hours, up 22.5% from last week".
     same = [m for m in specific if clause_of(m.start) == here]
-    pools = [[m for m in same if m.subject.kind != "previous"],
-             [m for m in same if m.subject.kind == "previous"],
-             [m for m in specific if m.subject.kind != "previous"]]
-    for pool in pools:
+    for pool in ([m for m in same if m.subject.kind != "previous"],
+                 [m for m in same if m.subject.kind == "previous"]):
         if pool:
-            return min(pool, key=distance)
-    totals = [m for m in mentions if m.subject.kind == "total"]
+            return [min(pool, key=distance)], True
+    totals = [m for m in mentions if m.subject.kind == "total" and clause_of(m.start) == here]
     if totals and _compatible(index.totals, fig.unit):
-        return totals[0]
-    return None
+        return [totals[0]], True
+    return sorted((m for m in specific if m.subject.kind != "previous"), key=distance), False
 
 
 def _cited_for(subject: Subject, cited: list[EvidenceEntry]) -> list[EvidenceEntry]:
@@ -850,8 +865,20 @@ def _figure_problem(fig: Figure, mentions: list[Mention], clauses: list[int],
         if f"{hour:02d}:{minute:02d}" in starts:
             return None
         return f"{fig.text}: neither the peak hour nor a cited entry's start"
-    mention = _bind(fig, mentions, clauses, index)
-    if mention is not None:
+    if fig.unit and fig.unit.startswith("other:"):
+        word = fig.unit.removeprefix("other:")
+        named = [e for e in cited if forms(word) & _entry_evidence(e)[0]]
+        # "reviewed 2 PRs": a count of the cited entries that speak of PRs.
+        if named and _matches(fig, Decimal(len(named))):
+            return None
+        if not named and word not in MEASURES:
+            # "0.224 reflects ...": the word after the number is not what it counts.
+            text = fig.text[: len(fig.text) - len(word)].strip()
+            fig = replace(fig, unit=None, text=text, end=fig.start + len(text))
+    candidates, certain = _bind(fig, mentions, clauses, index)
+    if not candidates:
+        return _unbound_problem(fig, cited, index)
+    for mention in candidates:
         subject = mention.subject
         # The totals are the generic subject: "took 2.5 hours in total" may be an entry's.
         own = cited if subject.kind == "total" else _cited_for(subject, cited)
@@ -860,16 +887,16 @@ def _figure_problem(fig: Figure, mentions: list[Mention], clauses: list[int],
                      <= _words_of(e.title)]
         if _subject_has(fig, subject) or _cited_values(fig, own):
             return None
-        stated = ", ".join(f"{_show(v)}{'' if u in (SCORE, RATIO) else ' ' + u}"
-                           for u, vs in subject.values.items()
-                           if fig.unit in (None, u) for v in vs[:2]) or "no such figure"
-        return f"{fig.text} for {subject.label}: the facts say {stated}"
-    if fig.unit and fig.unit.startswith("other:"):
-        # "reviewed 2 PRs": a count of the cited entries that speak of PRs.
-        word = forms(fig.unit.removeprefix("other:"))
-        if _matches(fig, Decimal(sum(1 for e in cited if word & _entry_evidence(e)[0]))):
-            return None
-    return _unbound_problem(fig, cited, index)
+    # A time, count or day figure outside any subject's clause may be a total: "You logged
+    # 12.25 hours, with mentoring at 1.5 hours". A share may not: it has to be the share of
+    # a subject the sentence names, or "Mentoring, at 24.5%" would pass on code's 24.5%.
+    if not certain and fig.unit != PCT and _unbound_problem(fig, cited, index) is None:
+        return None
+    subject = candidates[0].subject
+    stated = ", ".join(f"{_show(v)}{'' if u in (SCORE, RATIO) else ' ' + u}"
+                       for u, vs in subject.values.items()
+                       if fig.unit in (None, u) for v in vs[:2]) or "no such figure"
+    return f"{fig.text} for {subject.label}: the facts say {stated}"
 
 
 def _unbound_problem(fig: Figure, cited: list[EvidenceEntry], index: FactIndex) -> str | None:

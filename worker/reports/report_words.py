@@ -31,7 +31,7 @@ will would shall should can could may might must ought
 get gets got getting make makes made making take takes took taken taking
 go goes went gone going put puts keep kept let lets give gave given use used using
 need needs needed able find finds found mean means meant set show shows showed shown
-cover covers covered covering
+cover covers covered covering follow follows followed following
 not no yes also too very just only still even ever again already more most less least
 much many few fewer several some any all each every both either neither other another
 such same own else rather quite fairly mostly mainly largely primarily partly
@@ -60,5 +60,5 @@ improved improvement
 delivered
 team product company
 overall highlight highlights summary report key main mattered
-consider continue aim try suggest
+consider continue aim try suggest protect reflect reflects indicate indicates
 """.split())
