@@ -290,6 +290,13 @@ def test_check_text_splits_sentences_and_judges_each():
     assert set(verdicts[2][1].unsupported_words) == {"built", "ai", "chatbot"}
 
 
+def test_check_text_skips_headings_and_tables():
+    text = ("## Key Accomplishments\n\n| Type | Hours |\n|---|---|\n| code | 3 |\n"
+            "- You implemented refresh token rotation.")
+    assert [(s, v.ok) for s, v in check_text(text, ROTATION, FACTS)] == [
+        ("You implemented refresh token rotation.", True)]
+
+
 def test_the_proto_dict_shape_of_the_facts_gives_the_same_verdicts():
     """MessageToDict(ReportFacts): distributions as lists, int64 numbers as strings."""
     facts = ISSUE.facts()

@@ -128,10 +128,13 @@ def check_sentence(sentence: str, cited: Sequence[EvidenceEntry],
 
 def check_text(text: str, cited: Sequence[EvidenceEntry],
                facts: Mapping[str, Any]) -> list[tuple[str, Verdict]]:
-    """Each sentence of text (list markers removed) with its verdict; all cite `cited`."""
+    """Each sentence of text (list markers removed) with its verdict; all cite `cited`.
+    Markdown headings and table rows are layout rendered by code, not sentences: skipped."""
     index, entries = FactIndex.build(facts), list(cited)
     out = []
     for line in text.splitlines():
+        if line.lstrip().startswith(("#", "|")):
+            continue
         for sentence in split_sentences(LIST_MARKER_RE.sub("", line)):
             out.append((sentence, _check(sentence, entries, index)))
     return out
