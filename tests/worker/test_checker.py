@@ -609,3 +609,20 @@ def test_sentences_about_one_entry(week, entry_id, sentence, unsupported):
     v = check_sentence(sentence, w.evidence_for(entry_id), w.facts())
     assert v.unsupported_words == unsupported, v.reasons
     assert (v.bad_figures == ["5,000 requests"]) == ("5,000" in sentence), v.reasons
+
+
+@pytest.mark.parametrize("sentence, cited", [
+    # The shapes of issue8b's templated fallbacks (worker/reports/sections.py).
+    ("Most time went to code (3 h, 24.5% of the time logged), then debug (2.5 h, 20.4%).", []),
+    ("Auth Service took the most time of any project: 4.5 h, 36.7% of the total.", []),
+    ("High-value work made up 44.9% of the time, including Debug checkout latency incident.",
+     INCIDENT),
+    ("You logged Implement refresh token rotation as a high-value code entry with product "
+     "impact in Auth Service.", ROTATION),
+    ("Consider more focus time next week: focus time was 77.6% of the time logged.", []),
+    ("Consider more high-value work next week: it was 44.9% of the time.", []),
+    ("Continue with work like Debug checkout latency incident.", INCIDENT),
+    ("Your heaviest work was Debug checkout latency incident.", INCIDENT),
+])
+def test_templated_sentences_built_from_the_facts_pass(sentence, cited):
+    ok(sentence, cited)

@@ -52,7 +52,7 @@ REPORT_WORDS = frozenset("""
 week weekly day daily days month monthly quarter quarterly year annual period
 time hour hours minute minutes percent percentage share total totals
 entry entries activity activities task tasks session sessions item items
-work worked working effort project projects largest
+work worked working effort project projects largest heaviest top
 spent spend spending logged log dedicated allocated allocation
 focus focused
 contributed contribution
