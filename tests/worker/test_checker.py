@@ -94,6 +94,18 @@ def test_the_true_share_passes_stated_in_several_ways():
     ok("Mentoring took 12.24% of your time.")  # 90 / 735, more precise than the table
 
 
+def test_fractions_are_shares_within_five_points():
+    ok("About a quarter of your time went to coding.")  # 24.5%
+    ok("A fifth of the week went to debugging.")  # 20.4%
+    ok("About a fifth of your time was collaboration.")  # 22.4%
+    assert bad("Almost half of your time was high-value work.").bad_figures  # 44.9%: 5.1 off
+    assert bad("Half of your time went to coding.").bad_figures == ["Half of"]
+    assert bad("A third of the week went to mentoring.").bad_figures == ["A third of"]
+    # Without "of" a fraction word is not a share; "first quarter of" is not a fraction.
+    ok("The standup took half an hour less than planned.", by_title(ISSUE, "standup"))
+    ok("In the first quarter of the sprint, you planned.", by_title(ISSUE, "Sprint planning"))
+
+
 def test_a_figure_outside_its_subjects_clause():
     ok("You logged 12.25 hours, with mentoring at 1.5 hours.")
     ok("Debugging took 2.5 hours (20.4%), all on the checkout latency incident.", INCIDENT)

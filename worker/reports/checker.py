@@ -531,6 +531,14 @@ NUMBER_RE = re.compile(
 _NUMBER_WORDS = {w: i + 1 for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve".split())}
 
+# "half of your time", "a third of the week": a share, within 5 points ("half" is 45-55%).
+FRACTION_RE = re.compile(r"(?i)\b(?P<f>half|(?:a|one)\s+third|two\s+thirds|(?:a|one)\s+quarter"
+                         r"|three\s+quarters|(?:a|one)\s+fifth)\s+of\b")
+_FRACTIONS = {"half": Decimal(50), "a third": Decimal("33.3"), "one third": Decimal("33.3"),
+              "two thirds": Decimal("66.7"), "a quarter": Decimal(25),
+              "one quarter": Decimal(25), "three quarters": Decimal(75),
+              "a fifth": Decimal(20), "one fifth": Decimal(20)}
+
 # The unit right after a number ("15%", "2.5 h", "15-minute", "64 / 100").
 UNIT_RE = re.compile(
     r"(?i)^[\s-]*(?:(?P<pct>%|percent\b|per\s?cent\b|pct\b)|(?P<score>/\s*100\b|out\s+of\s+100\b)"
@@ -555,6 +563,7 @@ class Figure:
     day: date | None = None
     month_day: tuple[int, int] | None = None
     subject_hint: str | None = None  # a subject named right after the number
+    within: Decimal | None = None  # a fraction word's tolerance, in percentage points
 
 
 def _figures(text: str, index: FactIndex | None) -> list[Figure]:
@@ -595,6 +604,13 @@ def _figures(text: str, index: FactIndex | None) -> list[Figure]:
             minute = int(m.groupdict().get("m") or 0)
             out.append(Figure(m.group(0), m.start(), m.end(), Decimal(hour * 60 + minute), 0,
                               CLOCK, kind="clock"))
+    for m in FRACTION_RE.finditer(text):
+        if not free(*m.span()):
+            continue
+        taken.append(m.span())
+        share = _FRACTIONS[re.sub(r"\s+", " ", m.group("f").lower())]
+        out.append(Figure(m.group(0), m.start(), m.end(), share, 1, PCT, kind="fraction",
+                          within=Decimal(5)))
     for m in COMPOUND_RE.finditer(text):
         if not free(*m.span()):
             continue
@@ -673,6 +689,8 @@ def _matches(fig: Figure, fact: Decimal) -> bool:
     12% for 12.24% and 12 h for 12.25 h pass, 3 h for 2.5 h does not."""
     if abs(fact - fig.value) < Decimal("1e-9"):
         return True
+    if fig.within is not None:
+        return abs(fact - fig.value) <= fig.within
     try:
         rounded = fact.quantize(Decimal(1).scaleb(-fig.places), rounding=ROUND_HALF_UP)
     except InvalidOperation:  # more decimals than Decimal's precision: only exact counts

@@ -41,6 +41,7 @@ currently recently often usually sometimes always never soon
 including include includes included like almost nearly about roughly approximately around
 first second third last next previous prior am pm
 one two three four five six seven eight nine ten eleven twelve once twice half
+thirds fifth fifths quarters
 monday tuesday wednesday thursday friday saturday sunday
 january february march april june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
