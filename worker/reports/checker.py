@@ -12,7 +12,8 @@ the 9 metrics ("focus", "collaboration", "peak hour", ...), the previous period 
 totals ("in total", "overall"). The figure passes when that subject has a fact in that unit
 which, rounded half-up to the stated decimals, is the stated number and within 5% (or 0.05)
 of it: 12.2% and 12% match a 12.24% share, "12 h 15 min" and "12.3 h" match 735 minutes,
-"3 h" does not match 2.5 h. So "15% ... mentoring" fails when mentoring is 12.2% even if 15
+"3 h" does not match 2.5 h. "Half of", "a third of", "a quarter of"... are shares
+within 5 points. So "15% ... mentoring" fails when mentoring is 12.2% even if 15
 appears elsewhere in the facts, and "3 h" never matches a 3% share. A figure whose clause
 names no subject may be about any subject the sentence names ("Mentoring, at 12.2%, ...")
 and, unless it is a share, about the totals ("You logged 12.25 h, with mentoring at 1.5 h").
