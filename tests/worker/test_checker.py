@@ -181,6 +181,9 @@ def test_the_previous_period_has_its_own_figures():
 
 
 def test_peak_hour_and_dates():
+    ok("In week 47 you implemented refresh token rotation.", ROTATION)  # 2026-11-16..22
+    assert bad("In week 48 you implemented refresh token rotation.", ROTATION
+               ).bad_figures == ["48"]
     ok("Your peak hour was 09:00, or 9 AM.")
     ok("On 2026-11-17 you debugged the checkout latency incident.", INCIDENT)
     ok("On Nov 17 you debugged the checkout latency incident.", INCIDENT)
@@ -337,6 +340,14 @@ def test_evidence_from_a_proto_entry_an_api_entry_or_a_stored_highlight():
     assert (e.minutes, e.date, e.value, e.impact, e.tags) == (180, "2026-11-16", "high",
                                                               "product", ())
     ok("Refresh token rotation took 3 hours on 2026-11-16.", [e])
+    stored = {"entry_id": "iw-01", "title": pb_entry.title, "date": "2026-11-16",
+              "score": 1620.0, "sentence": "You now revoke the whole token family on reuse."}
+    h = EvidenceEntry.from_log_entry(stored)
+    assert (h.id, h.date, h.minutes) == ("iw-01", "2026-11-16", 0)
+    ok("In week 47 you implemented refresh token rotation, revoking the token family on "
+       "reuse.", [h])
+    assert bad("You implemented refresh token rotation for customers.", [h]
+               ).unsupported_words == ["customers"]
 
 
 def test_a_run_on_text_is_not_a_sentence():

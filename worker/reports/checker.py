@@ -28,7 +28,8 @@ facts:
     the cited entry's title ("Design review" is a meeting, not the review type);
   - "2 PRs" passes when 2 of the cited entries speak of PRs;
   - dates (ISO or "Nov 17") pass inside the period, the previous period or a cited entry's
-    day; clock times pass for the peak hour or a cited entry's start.
+    day, "week 47" when the period or a cited entry lies in ISO week 47; clock times pass
+    for the peak hour or a cited entry's start.
 
 SUPPORT: every content word of the sentence must be found in its cited entries (title,
 description, tags, project, type and the type's usual words), in the facts (activity types,
@@ -95,7 +96,8 @@ class EvidenceEntry:
     @classmethod
     def from_log_entry(cls, e: Any) -> EvidenceEntry:
         """From an englog.v1.LogEntry, or a dict with its field names or the API's
-        (project_name; duration_minutes or minutes; a stored digest highlight's date)."""
+        (project_name; duration_minutes or minutes), or a stored digest Highlight in dict
+        form (entry_id, title, date, sentence)."""
         def get(*names: str) -> Any:
             for name in names:
                 value = e.get(name) if isinstance(e, Mapping) else getattr(e, name, None)
@@ -104,8 +106,11 @@ class EvidenceEntry:
             return None
 
         start = str(get("start_time") or "")
-        return cls(id=str(get("id") or ""), title=str(get("title") or ""),
-                   description=str(get("description") or ""), type=str(get("type") or ""),
+        return cls(id=str(get("id", "entry_id") or ""), title=str(get("title") or ""),
+                   # A stored highlight's sentence was checked against its entry: its
+                   # words are that entry's evidence when the entry itself is not sent.
+                   description=str(get("description", "sentence") or ""),
+                   type=str(get("type") or ""),
                    project=str(get("project", "project_name") or ""),
                    tags=tuple(get("tags") or ()),
                    minutes=int(num(get("duration_minutes", "minutes")) or 0),
@@ -532,6 +537,8 @@ NUMBER_RE = re.compile(
 _NUMBER_WORDS = {w: i + 1 for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve".split())}
 
+_WEEK_BEFORE_RE = re.compile(r"(?i)\b(?:week|wk|kw)\s*$")  # "week 47": an ISO week number
+
 # "half of your time", "a third of the week": a share, within 5 points ("half" is 45-55%).
 FRACTION_RE = re.compile(r"(?i)\b(?P<f>half|(?:a|one)\s+third|two\s+thirds|(?:a|one)\s+quarter"
                          r"|three\s+quarters|(?:a|one)\s+fifth)\s+of\b")
@@ -647,6 +654,8 @@ def _number(text: str, m: re.Match[str], index: FactIndex | None) -> Figure | No
     end, unit, hint = m.end(), None, None
     if m.group("hash"):
         return Figure(m.group(0), m.start(), end, value, places, None, kind="id")
+    if not m.group("word") and _WEEK_BEFORE_RE.search(text[max(0, m.start() - 12):m.start()]):
+        return Figure(text[m.start():end], m.start(), end, value, places, None, kind="week")
     u = UNIT_RE.match(rest)
     if u:
         unit = _unit_of(u)
@@ -879,6 +888,11 @@ def _figure_problem(fig: Figure, mentions: list[Mention], clauses: list[int],
         return None
     if fig.kind == "id":
         return f"{fig.text}: not in the cited entries"
+    if fig.kind == "week":
+        days = index.dates | {d for e in cited if (d := _date(e.date))}
+        if int(fig.value) in {d.isocalendar().week for d in days}:
+            return None
+        return f"week {fig.text}: not a week of the period"
     if fig.kind == "clock":
         hour, minute = divmod(int(fig.value), 60)
         if index.peak_hour is not None and minute == 0 and hour == index.peak_hour:
