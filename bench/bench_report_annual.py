@@ -97,7 +97,17 @@ async def play_worker(stub, backend: LLMBackend, options: ReportOptions
         await stub.ReportProgress(pb.ProgressRequest(task_id=r.task.id, worker_id=WORKER,
                                                      percent=percent, stage=stage))
 
-    result = await run_task(r.task, ctx, progress)
+    async def keep_lease() -> None:
+        # As englog-worker's runner does: the lease outlives no long report on its own.
+        while True:
+            await asyncio.sleep(max(1.0, r.lease_seconds / 3))
+            await stub.RenewLease(pb.RenewLeaseRequest(task_id=r.task.id, worker_id=WORKER))
+
+    renewer = asyncio.create_task(keep_lease())
+    try:
+        result = await run_task(r.task, ctx, progress)
+    finally:
+        renewer.cancel()
     ack = await stub.Complete(pb.CompleteRequest(task_id=r.task.id, worker_id=WORKER,
                                                  **result), timeout=60)
     assert ack.ok, ack.detail
