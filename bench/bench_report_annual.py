@@ -152,12 +152,15 @@ async def main() -> None:
             user = await register(client)
             t0 = time.perf_counter()
             entries = await seed_year(user)
-            print(f"seeded {len(entries)} entries over {YEAR} in {time.perf_counter() - t0:.1f} s")
+            print(f"seeded {len(entries)} entries over {YEAR} in {time.perf_counter() - t0:.1f} s",
+                  flush=True)
 
             runs.append(await annual("cold", user, stub, backend, options, db))
+            print(runs[-1], flush=True)
             # One week changes: an entry in mid-June gets a new title.
             weeks = Counter(date.fromisoformat(e["start_time"][:10]) for e in entries)
-            june = sorted(e for e in entries if e["start_time"].startswith(f"{YEAR}-06-1"))
+            june = sorted((e for e in entries if e["start_time"].startswith(f"{YEAR}-06-1")),
+                          key=lambda e: e["start_time"])
             edited = june[0] if june else entries[len(entries) // 2]
             r = await user.patch(f"/v1/logs/{edited['id']}",
                                  json={"title": edited["title"] + " (follow-up)"})
@@ -166,6 +169,7 @@ async def main() -> None:
             monday -= timedelta(days=monday.weekday())
             print(f"edited one entry in the week of {monday} ({len(weeks)} active days)")
             runs.append(await annual("warm", user, stub, backend, options, db))
+            print(runs[-1], flush=True)
         await db.close()
     finally:
         stack.stop()
