@@ -62,6 +62,8 @@ class Run:
     entries_sent: int
     digests_asked: int
     digests_stored: int
+    request_s: float      # POST /v1/insights/generate: facts, week plan, payload, enqueue
+    pipeline_s: float     # the worker's generate_report (generation_ms)
 
 
 async def seed_year(user: ApiUser) -> list[dict]:
@@ -121,6 +123,7 @@ async def annual(name: str, user: ApiUser, stub, backend: LLMBackend, options: R
     started = time.perf_counter()
     r = await user.post("/v1/insights/generate", json=ANNUAL)
     assert r.status_code == 202, r.text
+    request_s = time.perf_counter() - started
     insight_id = r.json()["id"]
     task, response = await play_worker(stub, backend, options)
     body = (await user.get(f"/v1/insights/{insight_id}")).json()
@@ -131,7 +134,8 @@ async def annual(name: str, user: ApiUser, stub, backend: LLMBackend, options: R
         "SELECT count(*) FROM week_digests WHERE user_id = $1::uuid", user.id)
     return Run(name, seconds, response.model_calls, body["prompt_tokens"],
                body["completion_tokens"], len(req.digests), len(req.entries),
-               len(req.weeks_to_digest), stored_after - stored_before)
+               len(req.weeks_to_digest), stored_after - stored_before, request_s,
+               response.generation_ms / 1000)
 
 
 async def main() -> None:
@@ -178,11 +182,13 @@ async def main() -> None:
     print(f"\nannual review, {ENTRIES} entries, model {backend.model}, {s.n_threads} threads, "
           f"{s.claim_max_tokens} max tokens per model job")
     print(f"{'run':5} {'wall s':>7} {'goal s':>6} {'calls':>5} {'prompt tok':>10} "
-          f"{'compl tok':>9} {'digests in':>10} {'entries in':>10} {'asked':>5} {'stored':>6}")
+          f"{'compl tok':>9} {'digests in':>10} {'entries in':>10} {'asked':>5} {'stored':>6} "
+          f"{'API req s':>9} {'pipeline s':>10}")
     for run in runs:
         print(f"{run.name:5} {run.seconds:7.1f} {GOALS[run.name]:6.0f} {run.calls:5d} "
               f"{run.prompt_tokens:10d} {run.completion_tokens:9d} {run.digests_sent:10d} "
-              f"{run.entries_sent:10d} {run.digests_asked:5d} {run.digests_stored:6d}")
+              f"{run.entries_sent:10d} {run.digests_asked:5d} {run.digests_stored:6d} "
+              f"{run.request_s:9.1f} {run.pipeline_s:10.1f}")
     for run in runs:
         goal = GOALS[run.name]
         verdict = "met" if run.seconds < goal else f"MISSED by {run.seconds - goal:.1f} s"
