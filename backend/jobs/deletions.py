@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from backend.config import get_settings
 from backend.gdpr.erase import Forget, erase_user
+from backend.gdpr.schedule import lock_next_due
 from backend.queue import runtime
 from backend.queue.handlers import api_job
 
@@ -19,19 +20,9 @@ async def _delete_one(skip: list) -> dict | None:
     d = None
     try:
         async with in_transaction() as conn:
-            rows = await conn.execute_query_dict(
-                """
-                SELECT * FROM scheduled_deletions
-                WHERE status = 'pending' AND scheduled_for <= now()
-                  AND NOT (id = ANY($1::uuid[]))
-                ORDER BY scheduled_for LIMIT 1
-                FOR UPDATE SKIP LOCKED
-                """,
-                [skip],
-            )
-            if not rows:
+            d = await lock_next_due(conn, skip)
+            if d is None:
                 return None
-            d = rows[0]
             forget = await erase_user(
                 conn, d["user_id"], record_id=d["id"], requested_at=d["requested_at"],
                 scheduled_for=d["scheduled_for"], reason=d["reason"])

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
 from backend.api.errors import ApiError, field_error
@@ -17,6 +16,7 @@ from backend.auth.schemas import email_taken
 from backend.auth.sessions import user_json
 from backend.cache.redis import Cache
 from backend.db.models import User
+from backend.db.setup import db
 from backend.users.schemas import Preferences, ProfileUpdate, effective_preferences
 
 
@@ -69,7 +69,7 @@ async def update_preferences(cache: Cache, user_id: uuid.UUID, body: Preferences
                              ) -> dict[str, Any]:
     given = body.model_dump(mode="json", exclude_unset=True)
     # jsonb || merges in SQL, so two concurrent PUTs of different keys both survive.
-    rows = await connections.get("default").execute_query_dict(
+    rows = await db().execute_query_dict(
         "UPDATE users SET preferences = preferences || $2::jsonb, updated_at = now() "
         "WHERE id = $1 AND is_active RETURNING preferences",
         [user_id, orjson.dumps(given).decode()])
