@@ -27,7 +27,7 @@ from backend.auth.schemas import (
 )
 from backend.auth.sessions import start_session
 from backend.db.models import User
-from backend.queue.emails import enqueue_account_exists_email, enqueue_welcome_email
+from backend.auth.emails import enqueue_account_exists_email, enqueue_welcome_email
 
 bp = Blueprint("auth", url_prefix="/v1/auth")
 

@@ -27,7 +27,6 @@ from backend.insights import results, views
 from backend.insights.facts import build_facts
 from backend.insights.fingerprint import data_state, fingerprint
 from backend.insights.periods import previous_period
-from backend.queue import runtime
 from backend.queue.service import cancel_if_queued, enqueue
 
 log = logging.getLogger("englog.insights")
@@ -245,7 +244,8 @@ async def _create(owner: Owner, report_type: str, start: date, end: date, fp: st
 
 
 async def request_report(user_id: Any, report_type: str, period_start: date, period_end: date,
-                         *, scheduled: bool = False) -> UUID | None:
+                         *, scheduled: bool = False, cache: Cache | None = None
+                         ) -> UUID | None:
     """For the scheduler: ask for a report; None (quietly) when the period has no entries.
 
     A scheduled report that is already finished for the same data still gets its
@@ -259,7 +259,7 @@ async def request_report(user_id: Any, report_type: str, period_start: date, per
     owner = Owner.of(users[0])
     try:
         outcome = await submit(owner, report_type, period_start, period_end,
-                               cache=runtime.cache, scheduled=scheduled)
+                               cache=cache, scheduled=scheduled)
     except ApiError as exc:
         if exc.kind == "no-data":
             log.info("no %s report for %s: no entries", report_type, user_id)

@@ -39,15 +39,15 @@ async def cleanup_denylist() -> int:
 
 
 @api_job("cleanup_tasks")
-async def _cleanup_tasks_job(payload: dict) -> dict:
+async def _cleanup_tasks_job(payload: dict, cache: object) -> dict:
     return {"deleted": await cleanup_tasks()}
 
 
 @api_job("cleanup_insights")
-async def _cleanup_insights_job(payload: dict) -> dict:
+async def _cleanup_insights_job(payload: dict, cache: object) -> dict:
     return {"deleted": await cleanup_insights()}
 
 
 @api_job("cleanup_denylist")
-async def _cleanup_denylist_job(payload: dict) -> dict:
+async def _cleanup_denylist_job(payload: dict, cache: object) -> dict:
     return {"deleted": await cleanup_denylist()}

@@ -7,6 +7,7 @@ The scheduler enqueues one `weekly_reports` row per opted-in user with run_at at
 from __future__ import annotations
 
 import logging
+from typing import Any
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -68,7 +69,7 @@ async def schedule_weekly_reports(now: datetime) -> int:
 
 
 @api_job("weekly_reports")
-async def run_weekly_report(payload: dict) -> dict:
+async def run_weekly_report(payload: dict, cache: Any = None) -> dict:
     rows = await db().execute_query_dict(
         "SELECT preferences -> 'weekly_report_email' = 'true'::jsonb AS wanted "
         "FROM users WHERE id = $1 AND is_active", [payload["user_id"]])
@@ -79,5 +80,5 @@ async def run_weekly_report(payload: dict) -> dict:
 
     result = await request_report(
         payload["user_id"], "weekly", date.fromisoformat(payload["period_start"]),
-        date.fromisoformat(payload["period_end"]), scheduled=True)
+        date.fromisoformat(payload["period_end"]), scheduled=True, cache=cache)
     return {"report": str(result)}

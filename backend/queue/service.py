@@ -144,8 +144,9 @@ async def report_progress(task_id, worker_id: str, percent: int, stage: str) -> 
     return True
 
 
-async def complete(task_id, worker_id: str, result: dict | None, result_msg: Any = None) -> bool:
-    """Mark the task completed and run its on_complete handler, once.
+async def complete(task_id, worker_id: str, result: dict | None, result_msg: Any = None, *,
+                   cache: Any = None) -> bool:
+    """Mark the task completed and run its on_complete handler (given `cache`), once.
 
     A repeated Complete for a completed task returns True and changes nothing; a Complete
     from a worker that lost the lease of a task still in progress returns False.
@@ -164,7 +165,7 @@ async def complete(task_id, worker_id: str, result: dict | None, result_msg: Any
             row = _decode(rows[0])
             handler = handlers.complete_handler(row["task_type"])
             if handler:
-                await handler(row, result_msg, conn)
+                await handler(row, result_msg, conn, cache)
             _observe_duration(row, "completed")
             return True
     current = await get_task(task_id)
