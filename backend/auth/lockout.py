@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import math
 
-
 from backend.api.errors import ApiError
 from backend.config import Settings
 from backend.db.setup import db

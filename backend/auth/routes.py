@@ -14,6 +14,7 @@ from backend.api.docs import doc
 from backend.api.errors import ApiError
 from backend.api.validation import parse_body
 from backend.auth import lockout, ratelimit, sessions, tokens
+from backend.auth.emails import enqueue_account_exists_email, enqueue_welcome_email
 from backend.auth.guard import authenticated
 from backend.auth.passwords import hash_password, pretend_verify, verify_password
 from backend.auth.schemas import (
@@ -27,7 +28,6 @@ from backend.auth.schemas import (
 )
 from backend.auth.sessions import start_session
 from backend.db.models import User
-from backend.auth.emails import enqueue_account_exists_email, enqueue_welcome_email
 
 bp = Blueprint("auth", url_prefix="/v1/auth")
 

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-
 from backend.analytics.metrics import pct
 from backend.analytics.periods import local_range
 from backend.analytics.queries import PROJECTS_FILTER, period_summary

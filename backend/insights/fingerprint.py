@@ -17,7 +17,6 @@ from uuid import UUID
 
 from backend.db.setup import db
 
-
 # Bump when facts.py changes what it computes, so reports cached under old facts regenerate.
 FACTS_VERSION = 2  # 2: the spec's metric names and definitions (issue 7)
 

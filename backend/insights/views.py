@@ -11,7 +11,6 @@ import json
 from typing import Any
 from uuid import UUID
 
-
 from backend.cache.redis import Cache
 from backend.db.setup import db
 

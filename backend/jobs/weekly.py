@@ -7,13 +7,11 @@ The scheduler enqueues one `weekly_reports` row per opted-in user with run_at at
 from __future__ import annotations
 
 import logging
-from typing import Any
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backend.db.setup import db
-
-
 from backend.queue.handlers import api_job
 from backend.queue.service import enqueue
 

@@ -17,7 +17,6 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from backend.db.setup import db
-
 from backend.ops.metrics import TASK_DURATION
 from backend.queue import handlers
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import orjson
 
 from backend.db.setup import db
-
 from backend.queue.settings import get_queue_settings
 
 _FIELDS = ("version", "llm_backend", "llm_model", "llm_ok", "smtp_ok", "detail", "concurrency",
