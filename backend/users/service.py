@@ -80,3 +80,18 @@ async def update_preferences(cache: Cache, user_id: uuid.UUID, body: Preferences
     if isinstance(stored, str | bytes):  # asyncpg hands jsonb back as text
         stored = orjson.loads(stored)
     return effective_preferences(stored)
+
+
+# The users table belongs to this module; auth calls these to create accounts and stamp
+# logins (it owns sessions and tokens, not the account row).
+async def create_account(conn: Any, *, email: str, password_hash: str, first_name: str,
+                         last_name: str, timezone: str) -> User:
+    """Insert the account in the caller's transaction (its welcome email commits with it);
+    IntegrityError if the email is taken meanwhile."""
+    return await User.create(email=email, password_hash=password_hash, first_name=first_name,
+                             last_name=last_name, timezone=timezone, using_db=conn)
+
+
+async def record_login(user: User) -> None:
+    user.last_login_at = datetime.now(UTC)
+    await User.filter(id=user.id).update(last_login_at=user.last_login_at)
