@@ -36,6 +36,13 @@ DB_URL = f"{PG}/englog_bench_logs"
 BASE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), to report the server's CPU
+    per request: unlike req/s it hardly moves when other work shares the machine."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def entry_body(i: int) -> dict:
     start = BASE + timedelta(minutes=30 * i)
     return {
@@ -68,13 +75,16 @@ async def bench_api(total: int, concurrency: int, workers: int, limits: bool = T
         # Warm-up: JIT-free Python still has caches (prepared statements, pools) to fill.
         await run_load(server.url, lambda i: json_post(host, "/v1/logs", bodies[total + i % 200],
                                                        headers), 200, concurrency)
+        cpu0 = cpu_seconds(server.proc.pid)
         wall, lat, statuses = await run_load(
             server.url, lambda i: json_post(host, "/v1/logs", bodies[i], headers), total,
             concurrency)
+        cpu = cpu_seconds(server.proc.pid) - cpu0
     finally:
         server.stop()
     assert statuses.get(201) == total, statuses
-    return {"rps": total / wall, "p50": percentile(lat, 50), "p99": percentile(lat, 99)}
+    return {"rps": total / wall, "p50": percentile(lat, 50), "p99": percentile(lat, 99),
+            "cpu_us": cpu / total * 1e6}
 
 
 def start_empty_sanic(port: int) -> subprocess.Popen:
@@ -96,13 +106,16 @@ async def bench_empty(total: int, concurrency: int) -> dict:
         bodies = [json.dumps(entry_body(i)).encode() for i in range(total + 200)]
         await run_load(url, lambda i: json_post(host, "/", bodies[total + i % 200], headers),
                        200, concurrency)
+        cpu0 = cpu_seconds(proc.pid)
         wall, lat, statuses = await run_load(
             url, lambda i: json_post(host, "/", bodies[i], headers), total, concurrency)
+        cpu = cpu_seconds(proc.pid) - cpu0
     finally:
         proc.terminate()
         proc.wait(10)
     assert statuses.get(201) == total, statuses
-    return {"rps": total / wall, "p50": percentile(lat, 50), "p99": percentile(lat, 99)}
+    return {"rps": total / wall, "p50": percentile(lat, 50), "p99": percentile(lat, 99),
+            "cpu_us": cpu / total * 1e6}
 
 
 async def bench_raw(total: int, concurrency: int) -> dict:
@@ -163,10 +176,12 @@ async def main() -> None:
     print(f"\nPOST /v1/logs vs raw asyncpg INSERT — {args.requests} requests, "
           f"{args.concurrency} concurrent clients, {args.workers} API worker(s), "
           f"{os.cpu_count()} cores")
-    print(f"{'':24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'':26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'server CPU us/req':>19}")
     for name, r in (("raw asyncpg", raw), ("empty Sanic handler", ceiling),
                     ("POST /v1/logs, limits on", api), ("POST /v1/logs, limits off", off)):
-        print(f"{name:24}{r['rps']:>10.0f}{r['p50'] * 1000:>10.2f}{r['p99'] * 1000:>10.2f}")
+        cpu = f"{r['cpu_us']:>19.0f}" if "cpu_us" in r else f"{'-':>19}"
+        print(f"{name:26}{r['rps']:>10.0f}{r['p50'] * 1000:>10.2f}{r['p99'] * 1000:>10.2f}"
+              + cpu)
     print("all runs req/s: on " + ", ".join(f"{r['rps']:.0f}" for r in runs[True])
           + "; off " + ", ".join(f"{r['rps']:.0f}" for r in runs[False]))
     print(f"ratio API/raw throughput: {api['rps'] / raw['rps']:.2f}  (target >= 0.4)")
