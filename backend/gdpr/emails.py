@@ -69,7 +69,7 @@ async def _forget_address(task: dict, conn) -> None:
 
 # No other domain registers send_email handlers; if one ever does, chain to this one.
 @on_complete("send_email")
-async def _sent(task: dict, result_msg, conn, cache) -> None:
+async def _sent(task: dict, result_msg, conn, cache=None) -> None:
     await _forget_address(task, conn)
 
 

@@ -113,7 +113,7 @@ async def enqueue_ready_email(report: dict, conn: Any) -> bool:
 
 
 @on_complete(TASK_TYPE)
-async def store_result(task_row: dict, result_msg: Any, conn: Any, cache: Any) -> None:
+async def store_result(task_row: dict, result_msg: Any, conn: Any, cache: Any = None) -> None:
     insight_id = _insight_id(task_row)
     if insight_id is None:
         log.error("generate_insight task %s has no insight_id", task_row.get("id"))
