@@ -24,7 +24,6 @@ from sanic import Request
 from backend.api.errors import ApiError
 from backend.auth import tokens
 from backend.cache.redis import Cache
-from backend.db.models import User
 from backend.db.setup import db
 
 
@@ -38,12 +37,6 @@ class CurrentUser:
     preferences: dict[str, Any] = field(default_factory=dict)
     session_id: uuid.UUID | None = None
     created_at: str = ""  # RFC 3339; "" only in cache entries written before it existed
-
-    @classmethod
-    def from_row(cls, u: User) -> CurrentUser:
-        return cls(id=u.id, email=u.email, first_name=u.first_name, last_name=u.last_name,
-                   timezone=u.timezone, preferences=dict(u.preferences or {}),
-                   created_at=u.created_at.isoformat())
 
 
 def user_cache_key(cache: Cache, user_id: uuid.UUID | str) -> str:
