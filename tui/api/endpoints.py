@@ -9,13 +9,11 @@ shell verbs can use it without loading Textual.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, NotRequired, TypedDict, TypeVar
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from tui.api.client import ApiClient
 
 T = TypeVar("T")
@@ -233,6 +231,10 @@ async def current_timer(api: ApiClient) -> TimerState:
     return await call(api, TIMER_CURRENT)
 
 
+async def update_timer(api: ApiClient, body: dict[str, Any]) -> Timer:
+    return await call(api, TIMER_UPDATE, body)
+
+
 async def stop_timer(api: ApiClient, body: dict[str, Any] | None = None) -> Entry:
     return await call(api, TIMER_STOP, body or {})
 
@@ -341,9 +343,3 @@ async def delete_account(api: ApiClient, body: dict[str, Any]) -> None:
 def export_path(fmt: str) -> str:
     """The path of a streamed export (csv, json or pdf), for ApiClient.download."""
     return EXPORT.path(fmt=fmt)
-
-
-async def download(api: ApiClient, ep: Endpoint, params: dict[str, Any], folder: Path,
-                   fallback_name: str, progress: Callable[[int, int | None], None] | None = None,
-                   **ids: Any) -> Path:
-    return await api.download(ep.path(**ids), params, folder, fallback_name, progress)
