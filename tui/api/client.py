@@ -85,6 +85,8 @@ class ApiClient:
         self._timeout = timeout
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
+        self._http_tls = False
+        self._retired: list[httpx.AsyncClient] = []
         self._base_url = base_url.rstrip("/")
         # Refresh tokens rotate: two concurrent refreshes with the same token would look like
         # theft to the server and revoke the session, so refreshes are serialised.
@@ -100,16 +102,27 @@ class ApiClient:
     def set_base_url(self, url: str) -> None:
         self._base_url = url.rstrip("/")
         if self._http is not None:
-            self._http.base_url = httpx.URL(self._base_url)
+            if _is_tls(self._base_url) and not self._http_tls:
+                # Made without certificate checks for a plain-http server: never reuse it.
+                self._retired.append(self._http)
+                self._http = None
+            else:
+                self._http.base_url = httpx.URL(self._base_url)
 
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
+            self._http_tls = _is_tls(self._base_url)
+            # Loading the CA bundle is a fifth of `englog status`'s run time, and a plain
+            # http server never uses it (requests are relative and redirects not followed).
             self._http = httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout,
-                                           transport=self._transport)
+                                           transport=self._transport, verify=self._http_tls)
         return self._http
 
     async def aclose(self) -> None:
+        for old in self._retired:
+            await old.aclose()
+        self._retired.clear()
         if self._http is not None:
             await self._http.aclose()
             self._http = None
@@ -294,6 +307,10 @@ class ApiClient:
                 await ep.call(self, ep.AUTH_LOGOUT, {"refresh_token": refresh}, auth=False)
             except (Unreachable, ApiError):
                 pass
+
+
+def _is_tls(url: str) -> bool:
+    return not url.lower().startswith("http://")
 
 
 DOWNLOAD_READ_SECONDS = 300.0  # a year's PDF is rendered before its first byte arrives
