@@ -34,10 +34,10 @@ from typing import Any
 from uuid import UUID
 
 from google.protobuf import json_format
-from tortoise import connections
 
 from backend.analytics.periods import local_range, zone
 from backend.analytics.periods import week_start as monday_of
+from backend.db.setup import db
 from backend.insights.fingerprint import ENTRY_STATE_SQL, FACTS_VERSION
 
 log = logging.getLogger("englog.insights.digests")
@@ -79,10 +79,6 @@ SET fingerprint = EXCLUDED.fingerprint, facts = EXCLUDED.facts,
 
 
 
-def _db(conn: Any = None) -> Any:
-    return conn or connections.get("default")
-
-
 def week_fingerprint(week_start: date, tz: str, state: str) -> str:
     """sha256 hex (the column's width) over the week's entry state and how it is read."""
     parts = {"v": DIGEST_VERSION, "facts": FACTS_VERSION, "week": week_start.isoformat(),
@@ -94,7 +90,7 @@ async def week_fingerprints(user_id: UUID, first: date, last: date, tz: str,
                             conn: Any = None) -> dict[date, str]:
     """Fingerprints of the weeks first..last (Mondays, inclusive) that have entries."""
     start, end = local_range(first, last + timedelta(days=6), tz)
-    rows = await _db(conn).execute_query_dict(_WEEK_STATE_SQL, [user_id, start, end, tz])
+    rows = await db(conn).execute_query_dict(_WEEK_STATE_SQL, [user_id, start, end, tz])
     return {r["week_start"]: week_fingerprint(r["week_start"], tz, r["state"]) for r in rows}
 
 
@@ -144,7 +140,7 @@ async def plan_weeks(user_id: UUID, start: date, end: date, tz: str, today: date
     if not closed or projects:
         return WeekPlan()
     current = await week_fingerprints(user_id, closed[0], closed[-1], tz, conn)
-    rows = await _db(conn).execute_query_dict(_STORED_SQL, [user_id, closed])
+    rows = await db(conn).execute_query_dict(_STORED_SQL, [user_id, closed])
     stored = {r["week_start"]: r for r in rows}
     plan = WeekPlan()
     for monday in closed:
@@ -186,7 +182,7 @@ async def store_new(user_id: Any, new_digests: Iterable[Any], conn: Any = None) 
             by_week[monday] = d
     if not by_week:
         return 0
-    users = await _db(conn).execute_query_dict(
+    users = await db(conn).execute_query_dict(
         "SELECT timezone FROM users WHERE id = $1", [user_id])
     if not users:
         return 0
@@ -200,7 +196,7 @@ async def store_new(user_id: Any, new_digests: Iterable[Any], conn: Any = None) 
         facts = json_format.MessageToDict(d.facts, preserving_proto_field_name=True)
         highlights = [json_format.MessageToDict(h, preserving_proto_field_name=True)
                       for h in d.highlights]
-        await _db(conn).execute_query(_UPSERT_SQL, [user_id, monday, d.fingerprint,
+        await db(conn).execute_query(_UPSERT_SQL, [user_id, monday, d.fingerprint,
                                                     json.dumps(facts), json.dumps(highlights)])
         kept += 1
     return kept
@@ -213,19 +209,19 @@ async def forget_weeks(user_id: Any, instants: Iterable[datetime | None],
     times = [t for t in instants if t is not None]
     if not times:
         return
-    users = await _db(conn).execute_query_dict(
+    users = await db(conn).execute_query_dict(
         "SELECT timezone FROM users WHERE id = $1", [user_id])
     # The same zone rules as the weeks were cut with (backend.analytics.periods).
     tz = zone(users[0]["timezone"] if users else "UTC")
     mondays = sorted({monday_of(t.astimezone(tz).date()) for t in times})
-    await _db(conn).execute_query(
+    await db(conn).execute_query(
         "DELETE FROM week_digests WHERE user_id = $1 AND week_start = ANY($2::date[])",
         [user_id, mondays])
 
 
 async def being_digested(user_id: Any, monday: date, conn: Any = None) -> bool:
     """Whether a queued or running task already asks a worker for this week's digest."""
-    rows = await _db(conn).execute_query_dict(
+    rows = await db(conn).execute_query_dict(
         "SELECT 1 FROM tasks WHERE user_id = $1 AND task_type = 'generate_insight' "
         "AND status IN ('queued', 'running') AND payload -> $2 @> $3::jsonb LIMIT 1",
         [user_id, WANTED_FIELD, json.dumps([{"week_start": monday.isoformat()}])])
