@@ -76,6 +76,11 @@ class Week:
                    entries=tuple(doc["entries"]),
                    expect_top=tuple(t["id"] for t in doc["expect"]["top_two"]), path=path)
 
+    @property
+    def expect_titles(self) -> list[str]:
+        """Titles of the top two (entries created through the API get new ids)."""
+        return [self.entry(i)["title"] for i in self.expect_top]
+
     def entry(self, entry_id: str) -> dict[str, Any]:
         return next(e for e in self.entries if e["id"] == entry_id)
 

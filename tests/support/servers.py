@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -35,6 +37,16 @@ def wait_http(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = N
     raise RuntimeError(f"{url} did not answer within {timeout}s: {last}")
 
 
+def die_with_parent() -> None:
+    """Runs in the child before exec: SIGKILL it when the test process dies, so a crashed or
+    killed pytest run leaves no servers behind (Linux prctl PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)
+    except OSError:
+        pass
+
+
 class ApiProcess:
     """`englog-api` in a subprocess. Restartable, so tests can take the server away."""
 
@@ -50,8 +62,16 @@ class ApiProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "backend.main", "--no-migrate", "--port", str(self.port)],
             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
-        wait_http(self.url + "/live", proc=self.proc)
+        try:
+            # Generous: on a loaded 2-core machine a cold start takes well over 30 s.
+            wait_http(self.url + "/live", timeout=120.0, proc=self.proc)
+        except BaseException:
+            # A server that never answered would otherwise live on, retrying a database the
+            # fixture is about to drop, and slow every later test down.
+            self.kill()
+            raise
 
     def kill(self) -> None:
         """SIGKILL: no graceful shutdown, requests in flight are cut off."""

@@ -12,10 +12,15 @@ the 9 metrics ("focus", "collaboration", "peak hour", ...), the previous period 
 totals ("in total", "overall"). The figure passes when that subject has a fact in that unit
 which, rounded half-up to the stated decimals, is the stated number and within 5% (or 0.05)
 of it: 12.2% and 12% match a 12.24% share, "12 h 15 min" and "12.3 h" match 735 minutes,
-"3 h" does not match 2.5 h. So "15% ... mentoring" fails when mentoring is 12.2% even if 15
-appears elsewhere in the facts, and "3 h" never matches a 3% share. A figure with no
-subject is checked against the totals (and, for a percentage, against every share in the
-facts). Besides the facts:
+"3 h" does not match 2.5 h. "Half of", "a third of", "a quarter of"... are shares
+within 5 points. So "15% ... mentoring" fails when mentoring is 12.2% even if 15
+appears elsewhere in the facts, and "3 h" never matches a 3% share. A figure whose clause
+names no subject may be about any subject the sentence names ("Mentoring, at 12.2%, ...")
+and, unless it is a share, about the totals ("You logged 12.25 h, with mentoring at 1.5 h").
+A figure in a sentence naming no subject is checked against the totals (a percentage
+against every share in the facts). A word after a number that the cited entries do not
+use and that is no unit is not what the number counts ("0.224 reflects ..."). Besides the
+facts:
   - a number stated as in a cited entry's title or description passes ("PR #4312",
     "p99 from 900 ms to 120 ms"): same number, and the same unit when it is one of ours;
   - a cited entry's duration, count of cited entries and their days pass for time, entries
@@ -23,7 +28,8 @@ facts). Besides the facts:
     the cited entry's title ("Design review" is a meeting, not the review type);
   - "2 PRs" passes when 2 of the cited entries speak of PRs;
   - dates (ISO or "Nov 17") pass inside the period, the previous period or a cited entry's
-    day; clock times pass for the peak hour or a cited entry's start.
+    day, "week 47" when the period or a cited entry lies in ISO week 47; clock times pass
+    for the peak hour or a cited entry's start.
 
 SUPPORT: every content word of the sentence must be found in its cited entries (title,
 description, tags, project, type and the type's usual words), in the facts (activity types,
@@ -56,8 +62,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -88,12 +95,28 @@ class EvidenceEntry:
 
     @classmethod
     def from_log_entry(cls, e: Any) -> EvidenceEntry:
-        """From an englog.v1.LogEntry (or anything with its field names)."""
-        start = str(getattr(e, "start_time", "") or "")
-        return cls(id=str(e.id), title=e.title or "", description=e.description or "",
-                   type=e.type or "", project=e.project or "", tags=tuple(e.tags),
-                   minutes=int(e.duration_minutes or 0), date=start[:10],
-                   value=e.value_rating or "", impact=e.impact_level or "", start_time=start)
+        """From an englog.v1.LogEntry, or a dict with its field names or the API's
+        (project_name; duration_minutes or minutes), or a stored digest Highlight in dict
+        form (entry_id, title, date, sentence)."""
+        def get(*names: str) -> Any:
+            for name in names:
+                value = e.get(name) if isinstance(e, Mapping) else getattr(e, name, None)
+                if value not in (None, ""):
+                    return value
+            return None
+
+        start = str(get("start_time") or "")
+        return cls(id=str(get("id", "entry_id") or ""), title=str(get("title") or ""),
+                   # A stored highlight's sentence was checked against its entry: its
+                   # words are that entry's evidence when the entry itself is not sent.
+                   description=str(get("description", "sentence") or ""),
+                   type=str(get("type") or ""),
+                   project=str(get("project", "project_name") or ""),
+                   tags=tuple(get("tags") or ()),
+                   minutes=int(num(get("duration_minutes", "minutes")) or 0),
+                   date=str(get("date") or start)[:10],
+                   value=str(get("value_rating", "value") or ""),
+                   impact=str(get("impact_level", "impact") or ""), start_time=start)
 
 
 @dataclass
@@ -111,10 +134,13 @@ def check_sentence(sentence: str, cited: Sequence[EvidenceEntry],
 
 def check_text(text: str, cited: Sequence[EvidenceEntry],
                facts: Mapping[str, Any]) -> list[tuple[str, Verdict]]:
-    """Each sentence of text (list markers removed) with its verdict; all cite `cited`."""
+    """Each sentence of text (list markers removed) with its verdict; all cite `cited`.
+    Markdown headings and table rows are layout rendered by code, not sentences: skipped."""
     index, entries = FactIndex.build(facts), list(cited)
     out = []
     for line in text.splitlines():
+        if line.lstrip().startswith(("#", "|")):
+            continue
         for sentence in split_sentences(LIST_MARKER_RE.sub("", line)):
             out.append((sentence, _check(sentence, entries, index)))
     return out
@@ -151,6 +177,9 @@ def _strip_once(word: str, rules: tuple[tuple[str, str], ...]) -> set[str]:
     return out
 
 
+_BRITISH_IZE = re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations|er|ers)$")
+_BRITISH_OUR = re.compile(r"(?<=\w{3})our(s|ed|ing)?$")
+
 # Irregular past forms a report uses for entry verbs ("wrote" the ADR the entry calls "Write").
 IRREGULAR = {
     "wrote": "write", "written": "write", "built": "build", "led": "lead", "ran": "run",
@@ -175,6 +204,14 @@ def forms(word: str, derived: bool = True) -> frozenset[str]:
     derived=False strips only inflections (plural, tense, -ly), for the report words: a
     report word must not vouch for a derived word ("product" for "production").
     """
+    # British and American spellings are one word: optimise/optimize, colour/color.
+    word = _BRITISH_IZE.sub(r"iz\1", word)
+    if len(word) >= 6:
+        word = _BRITISH_OUR.sub(r"or\1", word)
+    if not word.isascii():
+        # Accents do not make a different word: "Uberweisung" is "Überweisung", "cafe" "café".
+        word = "".join(c for c in unicodedata.normalize("NFKD", word)
+                       if not unicodedata.combining(c))
     rules = _INFLECTIONS + _DERIVATIONS if derived else _INFLECTIONS
     first = _strip_once(word, rules)
     if word in IRREGULAR:
@@ -413,12 +450,14 @@ def _subject_phrases(kind: str, name: str) -> list[tuple[str, ...]]:
 _METRICS: dict[str, tuple[tuple[tuple[str, ...], ...], dict[str, float]]] = {
     "average_daily_hours": ((("average",), ("averaged",), ("daily", "average"), ("per", "day"),
                              ("a", "day"), ("each", "day")), {HOURS: 1, MINUTES: 60}),
-    "peak_productivity_hour": ((("peak",), ("most", "productive", "hour")), {CLOCK: 1}),
+    "peak_productivity_hour": ((("peak",), ("peak", "hour"), ("most", "productive", "hour")),
+                               {CLOCK: 1}),
     "activity_efficiency_score": ((("efficiency",), ("efficient",), ("efficiency", "score"),
                                    ("activity", "efficiency", "score")), {PCT: 1, SCORE: 1}),
-    "focus_time_percentage": ((("focus",), ("focused",), ("deep", "work")), {PCT: 1}),
-    "collaboration_ratio": ((("collaboration",), ("collaborative",), ("collaborating",)),
-                            {RATIO: 1, PCT: 100}),
+    "focus_time_percentage": ((("focus",), ("focus", "time"), ("focused",), ("deep", "work")),
+                              {PCT: 1}),
+    "collaboration_ratio": ((("collaboration",), ("collaboration", "ratio"),
+                             ("collaborative",), ("collaborating",)), {RATIO: 1, PCT: 100}),
     "high_value_percentage": ((("high", "value"),), {PCT: 1}),
     "company_impact_ratio": ((("company", "product", "impact"),
                               ("company", "and", "product", "impact"),
@@ -498,6 +537,16 @@ NUMBER_RE = re.compile(
 _NUMBER_WORDS = {w: i + 1 for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve".split())}
 
+_WEEK_BEFORE_RE = re.compile(r"(?i)\b(?:week|wk|kw)\s*$")  # "week 47": an ISO week number
+
+# "half of your time", "a third of the week": a share, within 5 points ("half" is 45-55%).
+FRACTION_RE = re.compile(r"(?i)\b(?P<f>half|(?:a|one)\s+third|two\s+thirds|(?:a|one)\s+quarter"
+                         r"|three\s+quarters|(?:a|one)\s+fifth)\s+of\b")
+_FRACTIONS = {"half": Decimal(50), "a third": Decimal("33.3"), "one third": Decimal("33.3"),
+              "two thirds": Decimal("66.7"), "a quarter": Decimal(25),
+              "one quarter": Decimal(25), "three quarters": Decimal(75),
+              "a fifth": Decimal(20), "one fifth": Decimal(20)}
+
 # The unit right after a number ("15%", "2.5 h", "15-minute", "64 / 100").
 UNIT_RE = re.compile(
     r"(?i)^[\s-]*(?:(?P<pct>%|percent\b|per\s?cent\b|pct\b)|(?P<score>/\s*100\b|out\s+of\s+100\b)"
@@ -505,6 +554,9 @@ UNIT_RE = re.compile(
     r"|(?P<entries>entry|entries|tasks?|activit(?:y|ies)|items?|sessions?|times)\b"
     r"|(?P<days>days?|workdays?|working\s+days?|active\s+days?)\b)")
 _OTHER_UNIT_RE = re.compile(r"^[\s-]*(?P<w>[^\W\d_]+)")
+# Units of measurement the facts never hold: a figure in one must be in a cited entry.
+MEASURES = frozenset("ms s sec secs second seconds us ns gb mb kb tb gib mib k x rps qps rpm "
+                     "req reqs requests lines loc users nodes servers pods".split())
 
 
 @dataclass
@@ -519,6 +571,7 @@ class Figure:
     day: date | None = None
     month_day: tuple[int, int] | None = None
     subject_hint: str | None = None  # a subject named right after the number
+    within: Decimal | None = None  # a fraction word's tolerance, in percentage points
 
 
 def _figures(text: str, index: FactIndex | None) -> list[Figure]:
@@ -559,6 +612,13 @@ def _figures(text: str, index: FactIndex | None) -> list[Figure]:
             minute = int(m.groupdict().get("m") or 0)
             out.append(Figure(m.group(0), m.start(), m.end(), Decimal(hour * 60 + minute), 0,
                               CLOCK, kind="clock"))
+    for m in FRACTION_RE.finditer(text):
+        if not free(*m.span()):
+            continue
+        taken.append(m.span())
+        share = _FRACTIONS[re.sub(r"\s+", " ", m.group("f").lower())]
+        out.append(Figure(m.group(0), m.start(), m.end(), share, 1, PCT, kind="fraction",
+                          within=Decimal(5)))
     for m in COMPOUND_RE.finditer(text):
         if not free(*m.span()):
             continue
@@ -576,6 +636,14 @@ def _figures(text: str, index: FactIndex | None) -> list[Figure]:
     return out
 
 
+_UNIT_GROUPS = {"pct": PCT, "score": SCORE, "h": HOURS, "min": MINUTES, "entries": ENTRIES,
+                "days": DAYS}
+
+
+def _unit_of(u: re.Match[str]) -> str:
+    return next(unit for group, unit in _UNIT_GROUPS.items() if u.group(group))
+
+
 def _number(text: str, m: re.Match[str], index: FactIndex | None) -> Figure | None:
     if m.group("word"):
         value, places = Decimal(_NUMBER_WORDS[m.group("word").lower()]), 0
@@ -586,11 +654,11 @@ def _number(text: str, m: re.Match[str], index: FactIndex | None) -> Figure | No
     end, unit, hint = m.end(), None, None
     if m.group("hash"):
         return Figure(m.group(0), m.start(), end, value, places, None, kind="id")
+    if not m.group("word") and _WEEK_BEFORE_RE.search(text[max(0, m.start() - 12):m.start()]):
+        return Figure(text[m.start():end], m.start(), end, value, places, None, kind="week")
     u = UNIT_RE.match(rest)
     if u:
-        unit = next(k for k in ("pct", "score", "h", "min", "entries", "days") if u.group(k))
-        unit = {"pct": PCT, "score": SCORE, "h": HOURS, "min": MINUTES, "entries": ENTRIES,
-                "days": DAYS}[unit]
+        unit = _unit_of(u)
         end += u.end()
     else:
         # "3 meetings", "2 mentoring sessions", "1.5 high-value hours": a subject right after.
@@ -598,9 +666,7 @@ def _number(text: str, m: re.Match[str], index: FactIndex | None) -> Figure | No
         if hint is not None:
             u = UNIT_RE.match(rest[consumed:])
             if u:
-                unit = next(v for k, v in (("pct", PCT), ("h", HOURS), ("min", MINUTES),
-                                           ("entries", ENTRIES), ("days", DAYS),
-                                           ("score", SCORE)) if u.group(k))
+                unit = _unit_of(u)
                 end += consumed + u.end()
             else:
                 unit = ENTRIES
@@ -633,6 +699,8 @@ def _matches(fig: Figure, fact: Decimal) -> bool:
     12% for 12.24% and 12 h for 12.25 h pass, 3 h for 2.5 h does not."""
     if abs(fact - fig.value) < Decimal("1e-9"):
         return True
+    if fig.within is not None:
+        return abs(fact - fig.value) <= fig.within
     try:
         rounded = fact.quantize(Decimal(1).scaleb(-fig.places), rounding=ROUND_HALF_UP)
     except InvalidOperation:  # more decimals than Decimal's precision: only exact counts
@@ -698,7 +766,11 @@ def _mentions(toks: list[Token], index: FactIndex, title_words: set[str] = froze
     # A longer phrase wins over the shorter ones inside it ("company/product impact").
     found.sort(key=lambda m: -(m.end - m.start))
     kept: list[Mention] = []
+    seen: set[tuple[str, int, int]] = set()
     for m in found:
+        if (m.subject.key, m.start, m.end) in seen:
+            continue  # "mentoring" matches both ("mentoring",) and ("mentor",)
+        seen.add((m.subject.key, m.start, m.end))
         if not any(k.start <= m.start and m.end <= k.end and k.subject is not m.subject
                    and (k.end - k.start) > (m.end - m.start) for k in kept):
             kept.append(m)
@@ -714,17 +786,21 @@ def _compatible(subject: Subject, unit: str | None) -> bool:
 
 
 def _bind(fig: Figure, mentions: list[Mention], clauses: list[int], index: FactIndex
-          ) -> Mention | None:
+          ) -> tuple[list[Mention], bool]:
+    """The subjects a figure may be about, nearest first, and whether that is certain (one
+    subject, named in its own clause) or not (the subjects named elsewhere in the sentence:
+    "Mentoring, at 12.2%, ...", "Debugging took 2.5 hours (20.4%), all on Checkout")."""
     if fig.subject_hint:
         for s in index.subjects:
             if s.key == fig.subject_hint:
-                return Mention(s, fig.start, fig.end)
+                return [Mention(s, fig.start, fig.end)], True
 
     def clause_of(pos: int) -> int:
-        return sum(1 for c in clauses if c <= pos)
+        return bisect_right(clauses, pos)  # clauses: sorted boundary offsets
 
-    def distance(m: Mention) -> int:
-        return max(m.start - fig.end, fig.start - m.end, 0)
+    def distance(m: Mention) -> tuple[int, bool]:
+        # Equally near: the subject before the figure ("the ratio of 0.224 reflects ...").
+        return max(m.start - fig.end, fig.start - m.end, 0), m.start > fig.start
 
     specific = [m for m in mentions if m.subject.kind != "total"
                 and _compatible(m.subject, fig.unit)]
@@ -733,16 +809,14 @@ def _bind(fig: Figure, mentions: list[Mention], clauses: list[int], index: FactI
     # metric in the same clause is the subject before it ("focus went up to 77.6%").
     # Outside its clause it binds nothing: "12.25 hours, up 22.5% from last week".
     same = [m for m in specific if clause_of(m.start) == here]
-    pools = [[m for m in same if m.subject.kind != "previous"],
-             [m for m in same if m.subject.kind == "previous"],
-             [m for m in specific if m.subject.kind != "previous"]]
-    for pool in pools:
+    for pool in ([m for m in same if m.subject.kind != "previous"],
+                 [m for m in same if m.subject.kind == "previous"]):
         if pool:
-            return min(pool, key=distance)
-    totals = [m for m in mentions if m.subject.kind == "total"]
+            return [min(pool, key=distance)], True
+    totals = [m for m in mentions if m.subject.kind == "total" and clause_of(m.start) == here]
     if totals and _compatible(index.totals, fig.unit):
-        return totals[0]
-    return None
+        return [totals[0]], True
+    return sorted((m for m in specific if m.subject.kind != "previous"), key=distance), False
 
 
 def _cited_for(subject: Subject, cited: list[EvidenceEntry]) -> list[EvidenceEntry]:
@@ -814,6 +888,11 @@ def _figure_problem(fig: Figure, mentions: list[Mention], clauses: list[int],
         return None
     if fig.kind == "id":
         return f"{fig.text}: not in the cited entries"
+    if fig.kind == "week":
+        days = index.dates | {d for e in cited if (d := _date(e.date))}
+        if int(fig.value) in {d.isocalendar().week for d in days}:
+            return None
+        return f"week {fig.text}: not a week of the period"
     if fig.kind == "clock":
         hour, minute = divmod(int(fig.value), 60)
         if index.peak_hour is not None and minute == 0 and hour == index.peak_hour:
@@ -822,8 +901,20 @@ def _figure_problem(fig: Figure, mentions: list[Mention], clauses: list[int],
         if f"{hour:02d}:{minute:02d}" in starts:
             return None
         return f"{fig.text}: neither the peak hour nor a cited entry's start"
-    mention = _bind(fig, mentions, clauses, index)
-    if mention is not None:
+    if fig.unit and fig.unit.startswith("other:"):
+        word = fig.unit.removeprefix("other:")
+        named = [e for e in cited if forms(word) & _entry_evidence(e)[0]]
+        # "reviewed 2 PRs": a count of the cited entries that speak of PRs.
+        if named and _matches(fig, Decimal(len(named))):
+            return None
+        if not named and word not in MEASURES:
+            # "0.224 reflects ...": the word after the number is not what it counts.
+            text = fig.text[: len(fig.text) - len(word)].strip()
+            fig = replace(fig, unit=None, text=text, end=fig.start + len(text))
+    candidates, certain = _bind(fig, mentions, clauses, index)
+    if not candidates:
+        return _unbound_problem(fig, cited, index)
+    for mention in candidates:
         subject = mention.subject
         # The totals are the generic subject: "took 2.5 hours in total" may be an entry's.
         own = cited if subject.kind == "total" else _cited_for(subject, cited)
@@ -832,16 +923,16 @@ def _figure_problem(fig: Figure, mentions: list[Mention], clauses: list[int],
                      <= _words_of(e.title)]
         if _subject_has(fig, subject) or _cited_values(fig, own):
             return None
-        stated = ", ".join(f"{_show(v)}{'' if u in (SCORE, RATIO) else ' ' + u}"
-                           for u, vs in subject.values.items()
-                           if fig.unit in (None, u) for v in vs[:2]) or "no such figure"
-        return f"{fig.text} for {subject.label}: the facts say {stated}"
-    if fig.unit and fig.unit.startswith("other:"):
-        # "reviewed 2 PRs": a count of the cited entries that speak of PRs.
-        word = forms(fig.unit.removeprefix("other:"))
-        if _matches(fig, Decimal(sum(1 for e in cited if word & _entry_evidence(e)[0]))):
-            return None
-    return _unbound_problem(fig, cited, index)
+    # A time, count or day figure outside any subject's clause may be a total: "You logged
+    # 12.25 hours, with mentoring at 1.5 hours". A share may not: it has to be the share of
+    # a subject the sentence names, or "Mentoring, at 24.5%" would pass on code's 24.5%.
+    if not certain and fig.unit != PCT and _unbound_problem(fig, cited, index) is None:
+        return None
+    subject = candidates[0].subject
+    stated = ", ".join(f"{_show(v)}{'' if u in (SCORE, RATIO) else ' ' + u}"
+                       for u, vs in subject.values.items()
+                       if fig.unit in (None, u) for v in vs[:2]) or "no such figure"
+    return f"{fig.text} for {subject.label}: the facts say {stated}"
 
 
 def _unbound_problem(fig: Figure, cited: list[EvidenceEntry], index: FactIndex) -> str | None:
@@ -883,7 +974,9 @@ def _entry_evidence(e: EvidenceEntry) -> tuple[frozenset[str], str]:
     for text in (e.title, e.description, e.project, e.type, *e.tags):
         norm = _normalise(text or "")
         raw.append(norm.lower())
-        words += [t.text for t in tokens(norm) if not t.cjk]
+        toks = [t.text for t in tokens(norm) if not t.cjk]
+        # "code base" in the entry supports "codebase" in the sentence.
+        words += toks + [a + b for a, b in zip(toks, toks[1:], strict=False)]
     words += TYPE_WORDS.get(e.type.lower(), ())
     return frozenset(_vocabulary(words)), "\n".join(raw)
 
@@ -905,7 +998,14 @@ def _cjk_supported(run: str, evidence_text: str) -> bool:
     return bool(chunks) and all(c in evidence_text for c in chunks)
 
 
+# A report sentence is a line or two; anything longer is not one sentence (and binding
+# figures to subjects is quadratic in its length).
+MAX_SENTENCE_CHARS = 1000
+
+
 def _check(sentence: str, cited: list[EvidenceEntry], index: FactIndex) -> Verdict:
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        return Verdict(ok=False, reasons=[f"longer than {MAX_SENTENCE_CHARS} characters"])
     text = _MARKUP_RE.sub("", _normalise(sentence))
     toks = tokens(text)
     verdict = Verdict(ok=True)
@@ -921,7 +1021,7 @@ def _check(sentence: str, cited: list[EvidenceEntry], index: FactIndex) -> Verdi
 
     evidence, evidence_text = _evidence_forms(cited)
     seen: set[str] = set()
-    for tok in toks:
+    for i, tok in enumerate(toks):
         if not _is_content(tok) or tok.text in seen:
             continue
         seen.add(tok.text)
@@ -931,6 +1031,10 @@ def _check(sentence: str, cited: list[EvidenceEntry], index: FactIndex) -> Verdi
             f = forms(tok.text)
             plain = forms(tok.text, False)
             supported = bool(plain & _REPORT_FORMS or plain & index.vocabulary or f & evidence)
+            # "code base" in the sentence for "codebase" (or "code-base") in the entry.
+            pairs = [toks[j].text + toks[j + 1].text for j in (i - 1, i)
+                     if 0 <= j < len(toks) - 1 and toks[j].end + 1 >= toks[j + 1].start]
+            supported = supported or any(forms(p) & evidence for p in pairs)
         if not supported:
             verdict.unsupported_words.append(tok.text)
     if verdict.unsupported_words:

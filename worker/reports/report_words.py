@@ -31,7 +31,7 @@ will would shall should can could may might must ought
 get gets got getting make makes made making take takes took taken taking
 go goes went gone going put puts keep kept let lets give gave given use used using
 need needs needed able find finds found mean means meant set show shows showed shown
-cover covers covered covering
+cover covers covered covering follow follows followed following
 not no yes also too very just only still even ever again already more most less least
 much many few fewer several some any all each every both either neither other another
 such same own else rather quite fairly mostly mainly largely primarily partly
@@ -41,6 +41,7 @@ currently recently often usually sometimes always never soon
 including include includes included like almost nearly about roughly approximately around
 first second third last next previous prior am pm
 one two three four five six seven eight nine ten eleven twelve once twice half
+thirds fifth fifths quarters
 monday tuesday wednesday thursday friday saturday sunday
 january february march april june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
@@ -52,7 +53,7 @@ REPORT_WORDS = frozenset("""
 week weekly day daily days month monthly quarter quarterly year annual period
 time hour hours minute minutes percent percentage share total totals
 entry entries activity activities task tasks session sessions item items
-work worked working effort project projects largest
+work worked working effort project projects largest heaviest top
 spent spend spending logged log dedicated allocated allocation
 focus focused
 contributed contribution
@@ -60,5 +61,5 @@ improved improvement
 delivered
 team product company
 overall highlight highlights summary report key main mattered
-consider continue aim try suggest
+consider continue aim try suggest protect reflect reflects indicate indicates
 """.split())
