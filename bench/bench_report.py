@@ -14,6 +14,7 @@
    warm through the API, is bench/bench_annual.py's job if present.)
 
 Run: python -m bench.bench_report [--runs 2] [--weeks all|NAME,NAME] [--annual]
+     [--sample PATH]   (writes the issue week's report Markdown there)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import os
 import statistics
 import time
 from datetime import date
+from pathlib import Path
 
 from tests.support.faithfulness import measure, table, weekly_request
 from tests.support.report_weeks import load_weeks
@@ -82,7 +84,7 @@ def raw_replay(llm, settings: WorkerSettings, calls) -> tuple[float, int]:
 
 
 async def weekly_vs_raw(backend: Recording, settings: WorkerSettings, opts: ReportOptions,
-                        runs: int) -> None:
+                        runs: int, sample: str = "") -> None:
     [week] = [w for w in load_weeks() if w.name == "issue_week"]
     req = weekly_request(week)
     raw_llm = load_raw(settings)
@@ -106,6 +108,9 @@ async def weekly_vs_raw(backend: Recording, settings: WorkerSettings, opts: Repo
     checks = ", ".join(f"{s.section}: {s.kept}/{s.regenerated}/{s.replaced}"
                        for s in resp.sentence_checks)
     print(f"  kept/regenerated/replaced per section: {checks}")
+    if sample:
+        await asyncio.to_thread(Path(sample).write_text, resp.content_markdown, "utf-8")
+        print(f"  sample report written to {sample}")
 
 
 async def faithfulness(backend: LLMBackend, opts: ReportOptions, names: list[str] | None):
@@ -139,6 +144,7 @@ async def main() -> None:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--weeks", default="all")
     ap.add_argument("--annual", action="store_true")
+    ap.add_argument("--sample", default="")
     args = ap.parse_args()
     s = WorkerSettings()
     backend = Recording(EmbeddedBackend(s.model_path, s.n_ctx, s.n_threads, s.seed))
@@ -146,7 +152,7 @@ async def main() -> None:
     opts = ReportOptions(claim_max_tokens=s.claim_max_tokens, temperature=s.temperature)
     print(f"model {backend.model}, n_ctx {s.n_ctx}, n_threads {s.n_threads}, "
           f"claim max_tokens {opts.claim_max_tokens}, load {os.getloadavg()[0]:.1f}")
-    await weekly_vs_raw(backend, s, opts, args.runs)
+    await weekly_vs_raw(backend, s, opts, args.runs, args.sample)
     names = None if args.weeks == "all" else args.weeks.split(",")
     await faithfulness(backend, opts, names)
     if args.annual:
