@@ -14,6 +14,8 @@ from backend.auth import passwords
 from backend.cache.redis import Cache
 from backend.config import Settings, get_settings
 from backend.db.setup import close_orm, init_orm
+from backend.lifecycle import Background
+from backend.lifecycle import attach as attach_background
 from backend.ops.request_metrics import install as install_request_metrics
 from backend.ratelimit.middleware import install as install_rate_limits
 
@@ -75,12 +77,17 @@ def create_app(settings: Settings | None = None, name: str = "englog") -> Sanic:
 
     passwords.configure(settings.argon2_max_concurrency)
 
+    # The process's singletons, built here and nowhere else: the Redis cache and the
+    # background machinery (LISTEN, gRPC server for workers, job runner, scheduler).
+    # Nothing connects until the server starts.
+    app.ctx.cache = Cache(settings.redis_url, settings.redis_prefix,
+                          timeout_s=settings.redis_timeout_ms / 1000)
+    app.ctx.background = Background.build(settings)
+
     @app.before_server_start
     async def _start(app: Sanic) -> None:
         await init_orm(settings.database_url,
                        connect_timeout=settings.database_connect_timeout)
-        app.ctx.cache = Cache(settings.redis_url, settings.redis_prefix,
-                              timeout_s=settings.redis_timeout_ms / 1000)
         await app.ctx.cache.ping()
 
     @app.after_server_stop
@@ -88,9 +95,5 @@ def create_app(settings: Settings | None = None, name: str = "englog") -> Sanic:
         await app.ctx.cache.close()
         await close_orm()
 
-    # The gRPC server for workers, the queue's LISTEN/sweeper/job runner and the scheduler.
-    from backend.queue.lifecycle import attach as attach_queue
-
-    attach_queue(app)
-
+    attach_background(app)
     return app

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import asyncpg
 
 from backend.config import Settings
+from backend.db.setup import asyncpg_dsn
 
 
 class StartupError(Exception):
@@ -27,7 +28,7 @@ def _where(url: str) -> tuple[str, str, str]:
 async def check_database(url: str, connect_timeout_s: float, *,
                          database_must_exist: bool) -> None:
     address, name, user = _where(url)
-    dsn = url.replace("postgres://", "postgresql://", 1)
+    dsn = asyncpg_dsn(url)
     if not database_must_exist:
         # Migrations create the database if missing; the server itself must answer.
         dsn = dsn.rsplit("/", 1)[0] + "/postgres"

@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from tortoise import connections
 
 from backend.analytics.metrics import (
     FOCUS_MIN_MINUTES,
@@ -26,6 +25,7 @@ from backend.analytics.metrics import (
 )
 from backend.analytics.periods import day_start, local_dates, local_range, week_start, zone
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
+from backend.db.setup import db
 
 __all__ = ["period_summary", "distribution", "weekly_trends", "today_and_week", "local_range"]
 
@@ -93,7 +93,7 @@ FROM f
 
 
 async def _fetch(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    return await connections.get("default").execute_query_dict(sql, params)
+    return await db().execute_query_dict(sql, params)
 
 
 def _check(tz: str, start: datetime, end: datetime) -> None:

@@ -10,8 +10,9 @@ from pydantic import ValidationError
 from sanic import HTTPResponse, Request, Sanic
 from sanic.exceptions import SanicException
 from sanic.response import json as json_response
-from tortoise import connections
 from tortoise.exceptions import DBConnectionError
+
+from backend.db.setup import db
 
 # PostgreSQL unreachable or the connection lost mid-request (restart, failover, network cut).
 # The request's transaction, if any, was rolled back by the server; the client may retry.
@@ -150,7 +151,7 @@ def install_error_handlers(app: Sanic) -> None:
         log.warning("database unavailable on %s %s: %r", request.method, request.path, exc)
         # The pool's other connections most likely died too: replace them all on their next
         # use, so the API recovers on the first request after PostgreSQL is back.
-        pool = getattr(connections.get("default"), "_pool", None)
+        pool = getattr(db(), "_pool", None)
         if pool is not None:
             await pool.expire_connections()
         return problem(503, "Service Unavailable",

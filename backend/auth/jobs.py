@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tortoise import connections
+from backend.db.setup import db
 
 # A denylist row matters only while the refresh token it names could still verify: after
 # its exp, or `older_than_days` (the default refresh lifetime) after it was denylisted, it
@@ -25,5 +25,5 @@ SELECT (SELECT count(*) FROM d) + (SELECT count(*) FROM s) AS deleted
 
 async def cleanup_denylist(older_than_days: int = 30) -> int:
     """Delete stale denylist rows and dead sessions; returns how many rows went."""
-    rows = await connections.get("default").execute_query_dict(_CLEANUP, [older_than_days])
+    rows = await db().execute_query_dict(_CLEANUP, [older_than_days])
     return int(rows[0]["deleted"])

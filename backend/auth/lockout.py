@@ -20,10 +20,9 @@ import hashlib
 import hmac
 import math
 
-from tortoise import connections
-
 from backend.api.errors import ApiError
 from backend.config import Settings
+from backend.db.setup import db
 
 # This attempt's number: counting restarts after `login_failure_reset_seconds` of quiet.
 _N = ("(CASE WHEN t.last_attempt_at < now() - make_interval(secs => $5) THEN 1 "
@@ -62,7 +61,7 @@ def locked(seconds: int) -> ApiError:
 
 async def reserve(settings: Settings, key: str) -> None:
     """Count this attempt against the account; 429 with Retry-After while it is locked."""
-    conn = connections.get("default")
+    conn = db()
     rows = await conn.execute_query_dict(_RESERVE, [
         key, settings.login_lock_after, float(settings.login_lock_seconds),
         float(settings.login_lock_max_seconds), float(settings.login_failure_reset_seconds)])
@@ -74,13 +73,13 @@ async def reserve(settings: Settings, key: str) -> None:
 
 
 async def succeeded(key: str) -> None:
-    await connections.get("default").execute_query(
+    await db().execute_query(
         "DELETE FROM login_throttle WHERE email_hash = $1", [key])
 
 
 async def cleanup(older_than_seconds: int) -> int:
     """Forget accounts with no attempt for a while and no lock in force."""
-    rows = await connections.get("default").execute_query_dict(
+    rows = await db().execute_query_dict(
         "WITH d AS (DELETE FROM login_throttle WHERE last_attempt_at < now() - "
         "make_interval(secs => $1) AND (locked_until IS NULL OR locked_until < now()) "
         "RETURNING 1) SELECT count(*) AS n FROM d", [float(older_than_seconds)])

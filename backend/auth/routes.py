@@ -14,6 +14,7 @@ from backend.api.docs import doc
 from backend.api.errors import ApiError
 from backend.api.validation import parse_body
 from backend.auth import lockout, ratelimit, sessions, tokens
+from backend.auth.emails import enqueue_account_exists_email, enqueue_welcome_email
 from backend.auth.guard import authenticated
 from backend.auth.passwords import hash_password, pretend_verify, verify_password
 from backend.auth.schemas import (
@@ -27,7 +28,7 @@ from backend.auth.schemas import (
 )
 from backend.auth.sessions import start_session
 from backend.db.models import User
-from backend.queue.emails import enqueue_account_exists_email, enqueue_welcome_email
+from backend.users import service as users
 
 bp = Blueprint("auth", url_prefix="/v1/auth")
 
@@ -55,11 +56,10 @@ async def register(request: Request):
     if existing is None:
         try:
             async with in_transaction() as conn:
-                user = await User.create(
-                    email=body.email, password_hash=password_hash,
+                user = await users.create_account(
+                    conn, email=body.email, password_hash=password_hash,
                     first_name=body.first_name, last_name=body.last_name,
-                    timezone=body.timezone, using_db=conn,
-                )
+                    timezone=body.timezone)
                 await enqueue_welcome_email(user, conn=conn)  # commits with the account
         except IntegrityError:  # lost a race with a concurrent registration
             existing = await User.get_or_none(email=body.email)
@@ -94,8 +94,7 @@ async def login(request: Request):
     await lockout.succeeded(account)
     await ratelimit.reset(cache, email, ip)
     await ratelimit.release_ip_attempt(cache, ip)
-    user.last_login_at = datetime.now(UTC)
-    await User.filter(id=user.id).update(last_login_at=user.last_login_at)
+    await users.record_login(user)
     return json(await start_session(request, user))
 
 

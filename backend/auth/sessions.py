@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sanic import Request
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from backend.api.clientip import client_ip
@@ -25,6 +24,7 @@ from backend.auth.guard import CurrentUser, mark_sessions_revoked
 from backend.cache.redis import Cache
 from backend.config import Settings
 from backend.db.models import AuthSession, User
+from backend.db.setup import db
 from backend.users.schemas import effective_preferences
 
 log = logging.getLogger("englog.auth.sessions")
@@ -168,6 +168,6 @@ async def revoke_all(conn: Any, user_id: uuid.UUID, reason: str) -> list[uuid.UU
 
 async def logout_all(settings: Settings, cache: Cache, user_id: uuid.UUID) -> int:
     """Revoke every live session of the user; returns how many were revoked."""
-    sids = await revoke_all(connections.get("default"), user_id, "logout-all")
+    sids = await revoke_all(db(), user_id, "logout-all")
     await mark_sessions_revoked(cache, sids, settings.access_token_minutes * 60)
     return len(sids)

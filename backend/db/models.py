@@ -99,38 +99,12 @@ class RefreshTokenDenylist(Model):
         table = "refresh_token_denylist"
 
 
-class Team(Model):
-    id = fields.UUIDField(primary_key=True)
-    name = fields.CharField(max_length=100)
-    description = fields.TextField(default="")
-    created_by = fields.ForeignKeyField(
-        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
-    )
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
-
-    class Meta:
-        table = "teams"
-
-
-class UserTeam(Model):
-    # Composite primary key in SQL; Tortoise needs one pk field, and user_id is never
-    # used alone through this model.
-    user = fields.ForeignKeyField("models.User", related_name=False, primary_key=True)
-    team = fields.ForeignKeyField("models.Team", related_name="members")
-    role = fields.CharField(max_length=20, default="member")
-    joined_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "user_teams"
-
-
 class Project(Model):
     id = fields.UUIDField(primary_key=True)
     owner = fields.ForeignKeyField("models.User", related_name="projects", on_delete=fields.CASCADE)
-    team = fields.ForeignKeyField(
-        "models.Team", related_name=False, null=True, on_delete=fields.SET_NULL
-    )
+    # The spec's teams/user_teams tables stay in the schema (migration 0, with this column's
+    # foreign key) but nothing in the API uses them yet, so they have no ORM classes.
+    team_id = fields.UUIDField(null=True)
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
     color = fields.CharField(max_length=7, default="#3b82f6")

@@ -52,12 +52,15 @@ def tortoise_config(database_url: str, *, pool_max: int = 20,
     }
 
 
-def _asyncpg_dsn(database_url: str) -> str:
+def asyncpg_dsn(database_url: str) -> str:
+    """The settings' URL as asyncpg accepts it (it knows only the postgresql:// scheme).
+    The one place this conversion is written: LISTEN, the scheduler's lock and the admin
+    connections below all go through it."""
     return database_url.replace("postgres://", "postgresql://", 1)
 
 
 async def create_database_if_missing(database_url: str) -> bool:
-    parts = urlsplit(_asyncpg_dsn(database_url))
+    parts = urlsplit(asyncpg_dsn(database_url))
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     conn = await asyncpg.connect(admin)
@@ -73,7 +76,7 @@ async def create_database_if_missing(database_url: str) -> bool:
 
 
 async def drop_database(database_url: str) -> None:
-    parts = urlsplit(_asyncpg_dsn(database_url))
+    parts = urlsplit(asyncpg_dsn(database_url))
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     conn = await asyncpg.connect(admin)
@@ -113,6 +116,7 @@ async def close_orm() -> None:
     await Tortoise.close_connections()
 
 
-def db() -> BaseDBAsyncClient:
-    """The default Tortoise connection, for hand-written SQL (`$1` placeholders)."""
-    return connections.get("default")
+def db(conn: BaseDBAsyncClient | None = None) -> BaseDBAsyncClient:
+    """The one database accessor: the caller's transaction `conn` if it has one, else the
+    default Tortoise connection (a pool), for hand-written SQL (`$1` placeholders)."""
+    return conn or connections.get("default")

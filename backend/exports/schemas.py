@@ -13,7 +13,7 @@ from backend.api.errors import field_error
 from backend.api.periods import PeriodBound, Span, end_field, resolve_span, start_field
 from backend.logs.schemas import EntryFilters, EntryOut
 from backend.projects.schemas import ProjectOut
-from backend.tags.routes import TagOut
+from backend.tags.schemas import TagOut
 
 NAMES = ("period_start", "period_end")
 

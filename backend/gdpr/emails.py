@@ -14,7 +14,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from backend.queue.handlers import on_complete, on_failed
-from backend.queue.service import enqueue
+from backend.queue.service import enqueue, replace_payload
 
 ACCOUNT_DELETED = "account_deleted"
 
@@ -64,14 +64,12 @@ async def enqueue_email(email: dict, user_id: UUID | None, conn) -> UUID:
 async def _forget_address(task: dict, conn) -> None:
     if task["payload"].get("kind") != ACCOUNT_DELETED:
         return
-    await conn.execute_query(
-        "UPDATE tasks SET payload = jsonb_build_object('kind', $2::text) WHERE id = $1",
-        [task["id"], ACCOUNT_DELETED])
+    await replace_payload(task["id"], {"kind": ACCOUNT_DELETED}, conn)
 
 
 # No other domain registers send_email handlers; if one ever does, chain to this one.
 @on_complete("send_email")
-async def _sent(task: dict, result_msg, conn) -> None:
+async def _sent(task: dict, result_msg, conn, cache=None) -> None:
     await _forget_address(task, conn)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from backend.api.errors import ApiError
+from backend.db.setup import db
 from backend.gdpr import emails
 
 _COLUMNS = "id, status, requested_at, scheduled_for, reason"
@@ -23,7 +23,7 @@ def deletion_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def pending(user_id: uuid.UUID) -> dict[str, Any] | None:
-    rows = await connections.get("default").execute_query_dict(
+    rows = await db().execute_query_dict(
         f"SELECT {_COLUMNS} FROM scheduled_deletions WHERE user_id = $1 AND status = 'pending'",
         [user_id])
     return rows[0] if rows else None
@@ -74,3 +74,19 @@ async def cancel(user: Any) -> bool:
         await emails.enqueue_email(
             emails.deletion_cancelled_email(user.email, user.first_name, user.id), user.id, conn)
     return True
+
+
+async def lock_next_due(conn: Any, skip: list) -> dict[str, Any] | None:
+    """The next pending deletion that is due, locked in the caller's transaction (SKIP
+    LOCKED: several API processes may run the job at once); rows in `skip` are passed over."""
+    rows = await conn.execute_query_dict(
+        """
+        SELECT * FROM scheduled_deletions
+        WHERE status = 'pending' AND scheduled_for <= now()
+          AND NOT (id = ANY($1::uuid[]))
+        ORDER BY scheduled_for LIMIT 1
+        FOR UPDATE SKIP LOCKED
+        """,
+        [skip],
+    )
+    return rows[0] if rows else None

@@ -30,7 +30,7 @@ class GrpcServer:
 
 
 async def start_grpc_server(settings, notifier: TaskNotifier | None,
-                            queue_settings: QueueSettings) -> GrpcServer | None:
+                            queue_settings: QueueSettings, cache=None) -> GrpcServer | None:
     if not tls_configured(settings):
         log.info("gRPC server disabled: set ENGLOG_GRPC_CA_CERT, ENGLOG_GRPC_SERVER_CERT and "
                  "ENGLOG_GRPC_SERVER_KEY to let workers connect")
@@ -43,7 +43,8 @@ async def start_grpc_server(settings, notifier: TaskNotifier | None,
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ])
-    pb_grpc.add_TaskQueueServicer_to_server(TaskQueueServicer(notifier, queue_settings), server)
+    servicer = TaskQueueServicer(notifier, queue_settings, cache)
+    pb_grpc.add_TaskQueueServicer_to_server(servicer, server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     creds = server_credentials(settings.grpc_ca_cert, settings.grpc_server_cert,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from typing import Any
 
 import grpc
 from englog.v1 import tasks_pb2 as pb
@@ -46,9 +47,11 @@ async def _worker_id(raw: str, context: grpc.aio.ServicerContext) -> str:
 
 
 class TaskQueueServicer(pb_grpc.TaskQueueServicer):
-    def __init__(self, notifier: TaskNotifier | None, settings: QueueSettings):
+    def __init__(self, notifier: TaskNotifier | None, settings: QueueSettings,
+                 cache: Any = None):
         self.notifier = notifier
         self.settings = settings
+        self.cache = cache  # handed to completion handlers (a finished report is cached)
 
     async def _record(self, worker_id: str, health: pb.WorkerHealth, context,
                       metrics: dict | None = None) -> None:
@@ -109,7 +112,8 @@ class TaskQueueServicer(pb_grpc.TaskQueueServicer):
         if which is not None and which != row["task_type"]:
             return pb.Ack(ok=False, detail=f"result {which} does not match {row['task_type']}")
         try:
-            ok = await service.complete(task_id, request.worker_id, result, msg)
+            ok = await service.complete(task_id, request.worker_id, result, msg,
+                                        cache=self.cache)
         except Exception as exc:
             # The handler's transaction rolled back: the task is still running under this
             # worker's lease, so the worker may report Fail (or the lease expires and it retries).

@@ -11,11 +11,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from tortoise import connections
-
 from backend.analytics.metrics import pct
 from backend.analytics.periods import local_range
 from backend.analytics.queries import PROJECTS_FILTER, period_summary
+from backend.db.setup import db
 from backend.insights.fingerprint import FACTS_VERSION
 from backend.insights.periods import previous_period
 
@@ -45,7 +44,7 @@ GROUP BY le.type
 
 
 async def _fetch(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    return await connections.get("default").execute_query_dict(sql, params)
+    return await db().execute_query_dict(sql, params)
 
 
 def _top_item(r: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from tortoise import connections
+from backend.db.setup import db
 
 # Bump when facts.py changes what it computes, so reports cached under old facts regenerate.
 FACTS_VERSION = 2  # 2: the spec's metric names and definitions (issue 7)
@@ -44,7 +44,7 @@ class DataState:
 async def data_state(user_id: UUID, compare_start: datetime, start: datetime, end: datetime,
                      conn: Any = None) -> DataState:
     """Digest of the entries in [compare_start, end) and the count of those in [start, end)."""
-    rows = await (conn or connections.get("default")).execute_query_dict(
+    rows = await db(conn).execute_query_dict(
         _DATA_SQL, [user_id, compare_start, start, end])
     return DataState(rows[0]["digest"], int(rows[0]["entries"]))
 

@@ -16,7 +16,6 @@ from englog.v1 import tasks_pb2 as pb
 from google.protobuf import json_format
 
 from backend.insights import views
-from backend.queue import runtime
 from backend.queue.handlers import on_complete, on_failed, on_progress
 from backend.queue.service import enqueue
 
@@ -113,7 +112,7 @@ async def enqueue_ready_email(report: dict, conn: Any) -> bool:
 
 
 @on_complete(TASK_TYPE)
-async def store_result(task_row: dict, result_msg: Any, conn: Any) -> None:
+async def store_result(task_row: dict, result_msg: Any, conn: Any, cache: Any = None) -> None:
     insight_id = _insight_id(task_row)
     if insight_id is None:
         log.error("generate_insight task %s has no insight_id", task_row.get("id"))
@@ -137,11 +136,10 @@ async def store_result(task_row: dict, result_msg: Any, conn: Any) -> None:
         return  # deleted meanwhile, or a repeated completion: nothing more to do
     report = rows[0]
     await enqueue_ready_email(report, conn)
-    await _cache(report, conn)
+    await _cache(report, conn, cache)
 
 
-async def _cache(report: dict, conn: Any) -> None:
-    cache = runtime.cache
+async def _cache(report: dict, conn: Any, cache: Any) -> None:
     if cache is None:  # outside the API process (scripts, tests): the DB copy is enough
         return
     row = await views.fetch_one(report["user_id"], report["id"], conn)

@@ -22,13 +22,13 @@ from backend.analytics.periods import local_range
 from backend.analytics.queries import PROJECTS_FILTER
 from backend.api.errors import ApiError, field_error
 from backend.cache.redis import Cache
+from backend.db.setup import db
 from backend.insights import results, views
 from backend.insights.facts import build_facts
 from backend.insights.fingerprint import data_state, fingerprint
 from backend.insights.payload import insight_payload
 from backend.insights.periods import previous_period
-from backend.queue import runtime
-from backend.queue.service import enqueue
+from backend.queue.service import cancel_if_queued, enqueue
 
 log = logging.getLogger("englog.insights")
 
@@ -100,7 +100,7 @@ async def resolve_projects(user_id: UUID, refs: list[str], conn: Any = None) -> 
     """Project names for ids or names of the user's own projects; 422 naming each unknown one."""
     if not refs:
         return []
-    rows = await views.db(conn).execute_query_dict(
+    rows = await db(conn).execute_query_dict(
         "SELECT id::text AS id, name FROM projects WHERE owner_id = $1", [user_id])
     by_id = {r["id"]: r["name"] for r in rows}
     by_name = {r["name"].lower(): r["name"] for r in rows}
@@ -123,7 +123,7 @@ async def period_entries(user_id: UUID, start: date, end: date, tz: str,
     """The period's entries (optionally only the named projects') as englog.v1.LogEntry dicts,
     times in the user's timezone."""
     zone = ZoneInfo(tz)
-    rows = await views.db().execute_query_dict(
+    rows = await db().execute_query_dict(
         _ENTRIES_SQL, [user_id, *local_range(start, end, tz), list(projects) if projects else None])
     return [{
         "id": str(r["id"]), "title": r["title"], "description": r["description"],
@@ -143,7 +143,7 @@ def accepted_json(row: dict[str, Any]) -> dict[str, Any]:
 
 async def _existing(owner: Owner, fp: str, report_type: str, start: date, end: date,
                     conn: Any = None) -> Outcome | None:
-    rows = await views.db(conn).execute_query_dict(
+    rows = await db(conn).execute_query_dict(
         _SAME_REPORT_SQL, [owner.id, fp, report_type, start, end])
     if not rows or rows[0]["status"] not in ("queued", "running", "completed"):
         return None
@@ -242,13 +242,14 @@ async def _create(owner: Owner, report_type: str, start: date, end: date, fp: st
 
 
 async def request_report(user_id: Any, report_type: str, period_start: date, period_end: date,
-                         *, scheduled: bool = False) -> UUID | None:
+                         *, scheduled: bool = False, cache: Cache | None = None
+                         ) -> UUID | None:
     """For the scheduler: ask for a report; None (quietly) when the period has no entries.
 
     A scheduled report that is already finished for the same data still gets its
     "report ready" email, since that email is what the schedule is for.
     """
-    users = await views.db().execute_query_dict(
+    users = await db().execute_query_dict(
         "SELECT id, email, first_name, last_name, timezone FROM users "
         "WHERE id = $1 AND is_active", [str(user_id)])
     if not users:
@@ -256,7 +257,7 @@ async def request_report(user_id: Any, report_type: str, period_start: date, per
     owner = Owner.of(users[0])
     try:
         outcome = await submit(owner, report_type, period_start, period_end,
-                               cache=runtime.cache, scheduled=scheduled)
+                               cache=cache, scheduled=scheduled)
     except ApiError as exc:
         if exc.kind == "no-data":
             log.info("no %s report for %s: no entries", report_type, user_id)
@@ -278,8 +279,8 @@ async def list_insights(user_id: UUID, report_type: str | None, status: str | No
                         ) -> tuple[list[dict], int]:
     """`within`: only reports whose period lies inside these local dates (None = open)."""
     params = [user_id, report_type, status, *within]
-    rows = await views.db().execute_query_dict(views.LIST_SQL, [*params, limit, offset])
-    total = (await views.db().execute_query_dict(views.COUNT_SQL, params))[0]["n"]
+    rows = await db().execute_query_dict(views.LIST_SQL, [*params, limit, offset])
+    total = (await db().execute_query_dict(views.COUNT_SQL, params))[0]["n"]
     return [views.summary_json(r) for r in rows], total
 
 
@@ -294,9 +295,7 @@ async def delete_insight(user_id: UUID, insight_id: UUID, cache: Cache | None) -
             return False
         row = rows[0]
         if row["task_id"] is not None:
-            await conn.execute_query(
-                "UPDATE tasks SET status = 'cancelled', completed_at = now(), updated_at = now() "
-                "WHERE id = $1 AND status = 'queued'", [row["task_id"]])
+            await cancel_if_queued(row["task_id"], conn)
     if cache is not None:
         await cache.delete(views.cache_key(cache, user_id, row["report_type"],
                                            row["period_start"], row["period_end"],

@@ -11,9 +11,8 @@ import json
 from typing import Any
 from uuid import UUID
 
-from tortoise import connections
-
 from backend.cache.redis import Cache
+from backend.db.setup import db
 
 TERMINAL = ("completed", "failed")
 CACHE_TTL_SECONDS = 7 * 24 * 3600
@@ -48,10 +47,6 @@ WHERE gi.user_id = $1 AND ($2::text IS NULL OR gi.report_type = $2)
 LIST_SQL = (f"SELECT {_COLUMNS} {_FROM} {_FILTERS} "
             "ORDER BY gi.created_at DESC, gi.id DESC LIMIT $6 OFFSET $7")
 COUNT_SQL = f"SELECT count(*)::int AS n {_FROM} {_FILTERS}"
-
-
-def db(conn: Any = None) -> Any:
-    return conn or connections.get("default")
 
 
 def links(insight_id: Any) -> dict[str, str]:

@@ -1,46 +1,35 @@
 """Retention jobs. Finished tasks are kept 30 days (long enough to debug a failure a user
-reports); generated insights 365 days (an annual review must still find last year's reports)."""
+reports); generated insights 365 days (an annual review must still find last year's reports).
+
+This module only decides *when* and *how long*; each table is cleaned by the domain that
+owns it (queue: tasks, logs: idempotency keys, insights: reports, auth: denylist, sessions
+and login throttles)."""
 
 from __future__ import annotations
 
 import logging
 
-from tortoise import connections
-
 from backend.auth import jobs as auth_jobs
 from backend.auth import lockout
+from backend.insights.retention import delete_finished_reports
+from backend.logs import idempotency
 from backend.queue.handlers import api_job
+from backend.queue.service import delete_finished
 
 log = logging.getLogger("englog.jobs.cleanup")
 
 TASK_RETENTION_DAYS = 30
 INSIGHT_RETENTION_DAYS = 365
-IDEMPOTENCY_RETENTION_DAYS = 7
-
-
-async def _delete(sql: str, params: list) -> int:
-    count, _ = await connections.get("default").execute_query(sql, params)
-    return int(count or 0)
+LOGIN_THROTTLE_RETENTION_S = 86_400
 
 
 async def cleanup_tasks(older_than_days: int = TASK_RETENTION_DAYS) -> int:
-    deleted = await _delete(
-        "DELETE FROM tasks WHERE status IN ('completed', 'failed', 'cancelled') "
-        "AND completed_at < now() - make_interval(days => $1)", [older_than_days])
-    # Idempotency keys only need to outlive a client's retries (an offline outbox).
-    return deleted + await _delete(
-        "DELETE FROM entry_idempotency_keys WHERE created_at < now() - make_interval(days => $1)",
-        [IDEMPOTENCY_RETENTION_DAYS])
+    # Idempotency keys ride along: like finished tasks they only matter for a short while.
+    return await delete_finished(older_than_days) + await idempotency.delete_expired()
 
 
 async def cleanup_insights(older_than_days: int = INSIGHT_RETENTION_DAYS) -> int:
-    # Only finished reports: a queued/running one belongs to a live task.
-    return await _delete(
-        "DELETE FROM generated_insights WHERE status IN ('completed', 'failed') "
-        "AND created_at < now() - make_interval(days => $1)", [older_than_days])
-
-
-LOGIN_THROTTLE_RETENTION_S = 86_400
+    return await delete_finished_reports(older_than_days)
 
 
 async def cleanup_denylist() -> int:
@@ -50,15 +39,15 @@ async def cleanup_denylist() -> int:
 
 
 @api_job("cleanup_tasks")
-async def _cleanup_tasks_job(payload: dict) -> dict:
+async def _cleanup_tasks_job(payload: dict, cache: object) -> dict:
     return {"deleted": await cleanup_tasks()}
 
 
 @api_job("cleanup_insights")
-async def _cleanup_insights_job(payload: dict) -> dict:
+async def _cleanup_insights_job(payload: dict, cache: object) -> dict:
     return {"deleted": await cleanup_insights()}
 
 
 @api_job("cleanup_denylist")
-async def _cleanup_denylist_job(payload: dict) -> dict:
+async def _cleanup_denylist_job(payload: dict, cache: object) -> dict:
     return {"deleted": await cleanup_denylist()}

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
+from backend.db.setup import asyncpg_dsn
 from backend.jobs.weekly import schedule_weekly_reports
-from backend.queue.notify import asyncpg_dsn
 from backend.queue.service import enqueue
 
 log = logging.getLogger("englog.jobs.scheduler")

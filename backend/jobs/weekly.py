@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tortoise import connections
-
+from backend.db.setup import db
 from backend.queue.handlers import api_job
 from backend.queue.service import enqueue
 
@@ -49,7 +49,7 @@ def report_period(run_at: datetime, tz_name: str) -> tuple[date, date]:
 
 async def schedule_weekly_reports(now: datetime) -> int:
     """Enqueue the next weekly report of every opted-in user (idempotent). Returns users seen."""
-    users = await connections.get("default").execute_query_dict(
+    users = await db().execute_query_dict(
         "SELECT id, timezone FROM users WHERE is_active "
         "AND preferences -> 'weekly_report_email' = 'true'::jsonb"
     )
@@ -67,8 +67,8 @@ async def schedule_weekly_reports(now: datetime) -> int:
 
 
 @api_job("weekly_reports")
-async def run_weekly_report(payload: dict) -> dict:
-    rows = await connections.get("default").execute_query_dict(
+async def run_weekly_report(payload: dict, cache: Any = None) -> dict:
+    rows = await db().execute_query_dict(
         "SELECT preferences -> 'weekly_report_email' = 'true'::jsonb AS wanted "
         "FROM users WHERE id = $1 AND is_active", [payload["user_id"]])
     if not rows or not rows[0]["wanted"]:
@@ -78,5 +78,5 @@ async def run_weekly_report(payload: dict) -> dict:
 
     result = await request_report(
         payload["user_id"], "weekly", date.fromisoformat(payload["period_start"]),
-        date.fromisoformat(payload["period_end"]), scheduled=True)
+        date.fromisoformat(payload["period_end"]), scheduled=True, cache=cache)
     return {"report": str(result)}

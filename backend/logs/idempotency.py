@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from backend.api.errors import ApiError
+from backend.db.setup import db
 
 KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 RETENTION_DAYS = 7
@@ -57,3 +58,11 @@ async def create_once(
         raise ApiError(409, "Conflict", "This Idempotency-Key was already used for an entry "
                        "that has since been deleted.", kind="idempotency-key-spent")
     return await load(entry_id, None), False
+
+
+async def delete_expired(older_than_days: int = RETENTION_DAYS) -> int:
+    """Retention: a key only needs to outlive a client's retries (an offline outbox)."""
+    count, _ = await db().execute_query(
+        "DELETE FROM entry_idempotency_keys WHERE created_at < now() - make_interval(days => $1)",
+        [older_than_days])
+    return int(count or 0)

@@ -15,7 +15,8 @@ import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from tortoise import connections
+
+from backend.db.setup import db
 
 log = logging.getLogger("englog.metrics")
 
@@ -52,7 +53,7 @@ DB_POOL_SIZE = Gauge(
 def db_pool_stats() -> tuple[int, int]:
     """(open, in use) of the default Tortoise pool; (0, 0) before it exists."""
     try:
-        pool = getattr(connections.get("default"), "_pool", None)
+        pool = getattr(db(), "_pool", None)
     except Exception:  # not initialised
         return 0, 0
     if pool is None:
@@ -79,7 +80,7 @@ class StateCollector(Collector):
         return list(self.families)
 
     async def refresh(self) -> None:
-        conn = connections.get("default")
+        conn = db()
         queue = await conn.execute_query_dict(_QUEUE_SQL)
         workers = await conn.execute_query_dict(_WORKERS_SQL)
         self.families = [_queue_family(queue), *_worker_families(workers)]

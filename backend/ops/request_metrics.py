@@ -23,6 +23,20 @@ def route_label(request: Request) -> str:
     return _template(route.path) if route is not None else "unmatched"
 
 
+# (method, route, status) -> its counter and histogram children. prometheus_client's
+# labels() validates, locks and hashes on every call; the set of label tuples is small and
+# fixed by the routes, so each pair is looked up once.
+_children: dict[tuple[str, str, str], tuple] = {}
+
+
+def _series(labels: tuple[str, str, str]) -> tuple:
+    found = _children.get(labels)
+    if found is None:
+        found = _children[labels] = (HTTP_REQUESTS.labels(*labels),
+                                     HTTP_LATENCY.labels(*labels))
+    return found
+
+
 def install(app: Sanic) -> None:
     @app.on_request(priority=100)  # first, so the time includes the other middleware
     async def _start_clock(request: Request) -> None:
@@ -31,7 +45,7 @@ def install(app: Sanic) -> None:
     @app.on_response(priority=100)
     async def _observe(request: Request, response: HTTPResponse) -> None:
         started = getattr(request.ctx, "started", None)
-        labels = (request.method, route_label(request), str(response.status))
-        HTTP_REQUESTS.labels(*labels).inc()
+        count, latency = _series((request.method, route_label(request), str(response.status)))
+        count.inc()
         if started is not None:
-            HTTP_LATENCY.labels(*labels).observe(time.perf_counter() - started)
+            latency.observe(time.perf_counter() - started)

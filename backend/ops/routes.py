@@ -8,9 +8,9 @@ import logging
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 from sanic_ext import openapi
-from tortoise import connections
 
 from backend.api.errors import ApiError
+from backend.db.setup import db
 from backend.ops import metrics
 from backend.queue.workers import list_workers
 
@@ -27,7 +27,7 @@ async def live(request: Request):
 
 async def _db_ok() -> bool:
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        await db().execute_query("SELECT 1")
         return True
     except Exception as exc:
         log.warning("database check failed: %r", exc)

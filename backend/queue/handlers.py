@@ -1,10 +1,12 @@
 """Registries through which other domains plug into the queue without the queue importing them.
 
     @on_complete("generate_insight")
-    async def store(task_row: dict, result_msg, conn) -> None: ...
+    async def store(task_row: dict, result_msg, conn, cache) -> None: ...
 
 Completion/failure/progress handlers run inside the transaction that updates the task row,
-so the domain rows and the task status commit together.
+so the domain rows and the task status commit together. Completion handlers and API jobs
+also get the API's Redis cache (None outside the API: scripts, tests), passed down from the
+app's wiring (backend/lifecycle.py) rather than read from a process-wide global.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-CompleteHandler = Callable[[dict, Any, Any], Awaitable[None]]
+CompleteHandler = Callable[[dict, Any, Any, Any], Awaitable[None]]
 FailedHandler = Callable[[dict, str, Any], Awaitable[None]]
 ProgressHandler = Callable[[dict, int, str, Any], Awaitable[None]]
-ApiJob = Callable[[dict], Awaitable[dict | None]]
+ApiJob = Callable[[dict, Any], Awaitable[dict | None]]
 
 _complete: dict[str, CompleteHandler] = {}
 _failed: dict[str, FailedHandler] = {}

@@ -12,13 +12,10 @@ import logging
 
 import asyncpg
 
+from backend.db.setup import asyncpg_dsn
 from backend.queue.service import CHANNEL
 
 log = logging.getLogger("englog.queue.notify")
-
-
-def asyncpg_dsn(database_url: str) -> str:
-    return database_url.replace("postgres://", "postgresql://", 1)
 
 
 class TaskNotifier:

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import socket
+from typing import Any
 
 from backend.queue import handlers, service
 from backend.queue.claiming import claim_wait
@@ -21,7 +22,8 @@ def api_worker_id() -> str:
     return f"api:{socket.gethostname()}:{os.getpid()}"
 
 
-async def run_api_task(row: dict, worker_id: str, settings: QueueSettings) -> None:
+async def run_api_task(row: dict, worker_id: str, settings: QueueSettings,
+                       cache: Any = None) -> None:
     job = handlers.api_job_for(row["task_type"])
     if job is None:
         await service.fail(row["id"], worker_id, f"no api_job registered for {row['task_type']}",
@@ -29,7 +31,7 @@ async def run_api_task(row: dict, worker_id: str, settings: QueueSettings) -> No
         return
     keep_alive = asyncio.create_task(_renew_forever(row["id"], worker_id, settings))
     try:
-        result = await job(row["payload"] or {})
+        result = await job(row["payload"] or {}, cache)
     except Exception as exc:
         log.exception("api job %s (%s) failed", row["id"], row["task_type"])
         await service.fail(row["id"], worker_id, f"{type(exc).__name__}: {exc}", retryable=True,
@@ -40,7 +42,7 @@ async def run_api_task(row: dict, worker_id: str, settings: QueueSettings) -> No
         keep_alive.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await keep_alive
-    await service.complete(row["id"], worker_id, result or {})
+    await service.complete(row["id"], worker_id, result or {}, cache=cache)
 
 
 async def _renew_forever(task_id, worker_id: str, settings: QueueSettings) -> None:
@@ -50,14 +52,16 @@ async def _renew_forever(task_id, worker_id: str, settings: QueueSettings) -> No
             return
 
 
-async def run_api_jobs(notifier: TaskNotifier | None, settings: QueueSettings) -> None:
+async def run_api_jobs(notifier: TaskNotifier | None, settings: QueueSettings,
+                       cache: Any = None) -> None:
+    """`cache`: the API's Redis cache, handed to each job (some drop cached user data)."""
     worker_id = api_worker_id()
     while True:
         try:
             row = await claim_wait(notifier, worker_id, service.API_TASK_TYPES,
                                    settings.max_wait_seconds, settings)
             if row is not None:
-                await run_api_task(row, worker_id, settings)
+                await run_api_task(row, worker_id, settings, cache)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -16,9 +16,9 @@ from uuid import UUID
 
 from englog.v1.task_types import PAYLOADS
 from google.protobuf import json_format
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from backend.db.setup import db
 from backend.ops.metrics import TASK_DURATION
 from backend.queue import handlers
 
@@ -31,10 +31,6 @@ API_TASK_TYPES = (
     "cleanup_denylist", "cleanup_tasks", "cleanup_insights", "process_deletions",
     "weekly_reports",
 )
-
-
-def _db(conn=None):
-    return conn or connections.get("default")
 
 
 def _decode(row: dict) -> dict:
@@ -64,8 +60,8 @@ async def enqueue(task_type: str, payload: dict, *, user_id=None, run_at: dateti
     """
     if task_type in PAYLOADS:
         validate_payload(task_type, payload)
-    db = _db(conn)
-    rows = await db.execute_query_dict(
+    target = db(conn)
+    rows = await target.execute_query_dict(
         """
         INSERT INTO tasks (user_id, task_type, payload, run_at, priority, max_attempts, dedupe_key)
         VALUES ($1, $2, $3::jsonb, coalesce($4, now()), $5, $6, $7)
@@ -76,9 +72,9 @@ async def enqueue(task_type: str, payload: dict, *, user_id=None, run_at: dateti
          max_attempts, dedupe_key],
     )
     if rows:
-        await _notify(db, task_type)
+        await _notify(target, task_type)
         return rows[0]["id"]
-    existing = await db.execute_query_dict(
+    existing = await target.execute_query_dict(
         "SELECT id FROM tasks WHERE dedupe_key = $1", [dedupe_key])
     return existing[0]["id"]
 
@@ -91,13 +87,13 @@ def validate_payload(task_type: str, payload: dict) -> None:
 
 
 async def get_task(task_id, conn=None) -> dict | None:
-    rows = await _db(conn).execute_query_dict("SELECT * FROM tasks WHERE id = $1", [str(task_id)])
+    rows = await db(conn).execute_query_dict("SELECT * FROM tasks WHERE id = $1", [str(task_id)])
     return _decode(rows[0]) if rows else None
 
 
 async def claim(worker_id: str, task_types, *, lease_seconds: float) -> dict | None:
     """Atomically take the most urgent due task of the given types and lease it to worker_id."""
-    rows = await _db().execute_query_dict(
+    rows = await db().execute_query_dict(
         """
         UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_owner = $1,
                lease_expires_at = now() + make_interval(secs => $3::float8),
@@ -117,7 +113,7 @@ async def claim(worker_id: str, task_types, *, lease_seconds: float) -> dict | N
 
 async def seconds_until_next_due(task_types) -> float | None:
     """How long until the earliest queued task of these types becomes due (None: none queued)."""
-    rows = await _db().execute_query_dict(
+    rows = await db().execute_query_dict(
         "SELECT EXTRACT(EPOCH FROM (min(run_at) - now()))::float8 AS s FROM tasks "
         "WHERE status = 'queued' AND task_type = ANY($1::text[])",
         [list(task_types)],
@@ -128,7 +124,7 @@ async def seconds_until_next_due(task_types) -> float | None:
 
 async def renew(task_id, worker_id: str, *, lease_seconds: float) -> datetime | None:
     """Extend the lease; None means the worker no longer holds it and must stop."""
-    rows = await _db().execute_query_dict(
+    rows = await db().execute_query_dict(
         """
         UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $3::float8),
                updated_at = now()
@@ -160,8 +156,9 @@ async def report_progress(task_id, worker_id: str, percent: int, stage: str) -> 
     return True
 
 
-async def complete(task_id, worker_id: str, result: dict | None, result_msg: Any = None) -> bool:
-    """Mark the task completed and run its on_complete handler, once.
+async def complete(task_id, worker_id: str, result: dict | None, result_msg: Any = None, *,
+                   cache: Any = None) -> bool:
+    """Mark the task completed and run its on_complete handler (given `cache`), once.
 
     A repeated Complete for a completed task returns True and changes nothing; a Complete
     from a worker that lost the lease of a task still in progress returns False.
@@ -180,7 +177,7 @@ async def complete(task_id, worker_id: str, result: dict | None, result_msg: Any
             row = _decode(rows[0])
             handler = handlers.complete_handler(row["task_type"])
             if handler:
-                await handler(row, result_msg, conn)
+                await handler(row, result_msg, conn, cache)
             _observe_duration(row, "completed")
             return True
     current = await get_task(task_id)
@@ -278,3 +275,26 @@ async def requeue_expired() -> int:
     if rows:
         log.info("lease sweep: %d requeued, %d failed", requeued, len(rows) - requeued)
     return requeued
+
+
+async def cancel_if_queued(task_id, conn=None) -> bool:
+    """Cancel a task no worker has taken yet (its reason to exist went away); a running or
+    finished task is left alone. True if it was cancelled."""
+    rows = await db(conn).execute_query_dict(
+        "UPDATE tasks SET status = 'cancelled', completed_at = now(), updated_at = now() "
+        "WHERE id = $1 AND status = 'queued' RETURNING id", [str(task_id)])
+    return bool(rows)
+
+
+async def replace_payload(task_id, payload: dict, conn=None) -> None:
+    """Overwrite a task's payload, e.g. to wipe personal data once the task is done."""
+    await db(conn).execute_query(
+        "UPDATE tasks SET payload = $2::jsonb WHERE id = $1", [str(task_id), _json(payload)])
+
+
+async def delete_finished(older_than_days: int) -> int:
+    """Retention: drop completed, failed and cancelled tasks finished that many days ago."""
+    count, _ = await db().execute_query(
+        "DELETE FROM tasks WHERE status IN ('completed', 'failed', 'cancelled') "
+        "AND completed_at < now() - make_interval(days => $1)", [older_than_days])
+    return int(count or 0)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import orjson
-from tortoise import connections
 
+from backend.db.setup import db
 from backend.queue.settings import get_queue_settings
 
 _FIELDS = ("version", "llm_backend", "llm_model", "llm_ok", "smtp_ok", "detail", "concurrency",
@@ -18,7 +18,7 @@ async def record_health(worker_id: str, health: dict, peer: str = "",
     values = [health.get(f) for f in _FIELDS]
     defaults = ["", "", "", False, False, "", 0, 0]
     values = [d if v is None else v for v, d in zip(values, defaults, strict=True)]
-    await connections.get("default").execute_query(
+    await db().execute_query(
         """
         INSERT INTO worker_status (worker_id, version, llm_backend, llm_model, llm_ok, smtp_ok,
                                    detail, concurrency, busy, peer, last_seen, metrics)
@@ -40,7 +40,7 @@ async def list_workers(stale_seconds: float | None = None) -> list[dict]:
     """Workers seen in the last day, newest first; `stale` once silent for stale_seconds."""
     if stale_seconds is None:
         stale_seconds = get_queue_settings().worker_stale_seconds
-    rows = await connections.get("default").execute_query_dict(
+    rows = await db().execute_query_dict(
         """
         SELECT worker_id, llm_backend, llm_model, llm_ok, smtp_ok, busy, concurrency, last_seen,
                last_seen < now() - make_interval(secs => $1::float8) AS stale

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sanic import HTTPResponse, Request, Sanic
 
 from backend.api.errors import ApiError
+from backend.auth.guard import guard_keys, prefetch_guard_state
 from backend.ops.metrics import RATE_LIMITED
 from backend.ratelimit.limiter import Decision, Limiter
 from backend.ratelimit.policies import policies_from, select
@@ -49,11 +50,19 @@ def install(app: Sanic) -> None:
         chosen = select(request, policies, settings)
         if chosen is None:
             return
+        cache = request.app.ctx.cache
         if limiter is None:
-            limiter = Limiter(request.app.ctx.cache)
-        decision = await limiter.hit(*chosen)
+            limiter = Limiter(cache)
+        fetch: tuple[str, ...] = ()
+        if chosen.claims is not None:
+            # The auth guard's reads ride along with the count: one round trip, not two.
+            await cache.flush_pending()
+            fetch = guard_keys(cache, chosen.claims)
+        decision = await limiter.hit(chosen.policy, chosen.identity, fetch)
         if decision is None:
             return
+        if fetch:
+            prefetch_guard_state(request, chosen.claims, decision.fetched)
         request.ctx.rate = decision
         if not decision.allowed:
             RATE_LIMITED.labels(decision.policy.name).inc()

@@ -48,28 +48,36 @@ def policies_from(settings: Settings) -> dict[str, Policy]:
     return {name: Policy(name, parse(text)) for name, text in spec.items()}
 
 
-def _user_id(request: Request, settings: Settings) -> str | None:
+def _claims(request: Request, settings: Settings) -> tokens.Claims | None:
     auth = request.headers.get("authorization")
     if not auth:
         return None
     try:
         # The guard decodes the same token again; decode() caches verified tokens.
-        return str(tokens.decode(settings, tokens.bearer_token(auth), "access").sub)
+        return tokens.decode(settings, tokens.bearer_token(auth), "access")
     except ApiError:
         return None  # the handler answers 401; until then, count it against the IP
 
 
+@dataclass(frozen=True)
+class Choice:
+    policy: Policy
+    identity: str
+    # The verified access token's claims when the request counts per user.
+    claims: tokens.Claims | None = None
+
+
 def select(request: Request, policies: dict[str, Policy], settings: Settings
-           ) -> tuple[Policy, str] | None:
-    """(policy, identity) for this request, or None when it is not limited."""
+           ) -> Choice | None:
+    """The policy and identity this request counts against, or None when it is not limited."""
     if request.method == "OPTIONS" or request.path in EXEMPT_PATHS:
         return None
     route = request.route
     named = getattr(route.ctx, "rate_policy", None) if route is not None else None
     if named:
-        return policies[named], "ip:" + client_ip(request)
-    user = _user_id(request, settings)
-    if user is None:
-        return policies["anonymous"], "ip:" + client_ip(request)
+        return Choice(policies[named], "ip:" + client_ip(request))
+    claims = _claims(request, settings)
+    if claims is None:
+        return Choice(policies["anonymous"], "ip:" + client_ip(request))
     kind = "read" if request.method in READ_METHODS else "write"
-    return policies[kind], "user:" + user
+    return Choice(policies[kind], f"user:{claims.sub}", claims)

@@ -10,8 +10,9 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from backend.api.errors import ApiError, field_error, not_found
+from backend.db.setup import db
 from backend.logs.schemas import EntryCreate
-from backend.logs.service import create_entry, db, validate
+from backend.logs.service import create_entry, validate
 from backend.timers.schemas import Backfill, TimerPatch, TimerStart, TimerStop
 
 FIELDS = ("title", "description", "type", "project_id", "tags", "value_rating",

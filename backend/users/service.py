@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
 from backend.api.errors import ApiError, field_error
@@ -17,6 +16,7 @@ from backend.auth.schemas import email_taken
 from backend.auth.sessions import user_json
 from backend.cache.redis import Cache
 from backend.db.models import User
+from backend.db.setup import db
 from backend.users.schemas import Preferences, ProfileUpdate, effective_preferences
 
 
@@ -69,7 +69,7 @@ async def update_preferences(cache: Cache, user_id: uuid.UUID, body: Preferences
                              ) -> dict[str, Any]:
     given = body.model_dump(mode="json", exclude_unset=True)
     # jsonb || merges in SQL, so two concurrent PUTs of different keys both survive.
-    rows = await connections.get("default").execute_query_dict(
+    rows = await db().execute_query_dict(
         "UPDATE users SET preferences = preferences || $2::jsonb, updated_at = now() "
         "WHERE id = $1 AND is_active RETURNING preferences",
         [user_id, orjson.dumps(given).decode()])
@@ -80,3 +80,18 @@ async def update_preferences(cache: Cache, user_id: uuid.UUID, body: Preferences
     if isinstance(stored, str | bytes):  # asyncpg hands jsonb back as text
         stored = orjson.loads(stored)
     return effective_preferences(stored)
+
+
+# The users table belongs to this module; auth calls these to create accounts and stamp
+# logins (it owns sessions and tokens, not the account row).
+async def create_account(conn: Any, *, email: str, password_hash: str, first_name: str,
+                         last_name: str, timezone: str) -> User:
+    """Insert the account in the caller's transaction (its welcome email commits with it);
+    IntegrityError if the email is taken meanwhile."""
+    return await User.create(email=email, password_hash=password_hash, first_name=first_name,
+                             last_name=last_name, timezone=timezone, using_db=conn)
+
+
+async def record_login(user: User) -> None:
+    user.last_login_at = datetime.now(UTC)
+    await User.filter(id=user.id).update(last_login_at=user.last_login_at)

@@ -104,7 +104,7 @@ def test_the_limiter_shares_the_cache_connection_pool_and_its_timeouts() -> None
     cache = Cache(REDIS_URL, "englog-test-pool:", timeout_s=0.2)
     limiter = Limiter(cache)
     pool = cache.client.connection_pool
-    assert limiter.storage.bridge.storage.connection_pool is pool
+    assert limiter.client.connection_pool is pool
     assert pool.connection_kwargs["socket_timeout"] == 0.2
     assert pool.connection_kwargs["socket_connect_timeout"] == 0.2
     # ...and never retried inside redis-py (its default, 3 retries with backoff, multiplied

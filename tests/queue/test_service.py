@@ -14,7 +14,7 @@ calls: list[tuple] = []
 
 
 @handlers.on_complete("test_complete")
-async def _completed(task_row, result_msg, conn):
+async def _completed(task_row, result_msg, conn, cache):
     # Writes through the same transaction as the status change.
     await conn.execute_query("UPDATE tasks SET stage = 'handled' WHERE id = $1",
                              [str(task_row["id"])])
@@ -27,7 +27,7 @@ async def _failed(task_row, error, conn):
 
 
 @handlers.on_complete("test_handler_breaks")
-async def _breaks(task_row, result_msg, conn):
+async def _breaks(task_row, result_msg, conn, cache):
     raise RuntimeError("domain write failed")
 
 

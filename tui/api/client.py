@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from tui.api import endpoints as ep
 from tui.downloads import filename_from, free_path
 from tui.storage import TokenStore
 
@@ -84,6 +85,8 @@ class ApiClient:
         self._timeout = timeout
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
+        self._http_tls = False
+        self._retired: list[httpx.AsyncClient] = []
         self._base_url = base_url.rstrip("/")
         # Refresh tokens rotate: two concurrent refreshes with the same token would look like
         # theft to the server and revoke the session, so refreshes are serialised.
@@ -99,16 +102,27 @@ class ApiClient:
     def set_base_url(self, url: str) -> None:
         self._base_url = url.rstrip("/")
         if self._http is not None:
-            self._http.base_url = httpx.URL(self._base_url)
+            if _is_tls(self._base_url) and not self._http_tls:
+                # Made without certificate checks for a plain-http server: never reuse it.
+                self._retired.append(self._http)
+                self._http = None
+            else:
+                self._http.base_url = httpx.URL(self._base_url)
 
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
+            self._http_tls = _is_tls(self._base_url)
+            # Loading the CA bundle is a fifth of `englog status`'s run time, and a plain
+            # http server never uses it (requests are relative and redirects not followed).
             self._http = httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout,
-                                           transport=self._transport)
+                                           transport=self._transport, verify=self._http_tls)
         return self._http
 
     async def aclose(self) -> None:
+        for old in self._retired:
+            await old.aclose()
+        self._retired.clear()
         if self._http is not None:
             await self._http.aclose()
             self._http = None
@@ -174,12 +188,13 @@ class ApiClient:
         return r.json()
 
     async def _refresh(self, used: str | None) -> None:
-        async with self._refresh_lock:
+        async with self._refresh_lock, self.tokens.exclusive():
+            self.tokens.reload()
             if self.tokens.access_token != used and self.tokens.access_token:
-                return  # another request refreshed while we waited
+                return  # another request (or englog process) refreshed while we waited
             if not self.tokens.refresh_token:
                 raise SessionExpired()
-            r = await self._send("POST", "/v1/auth/refresh", None,
+            r = await self._send(ep.AUTH_REFRESH.method, ep.AUTH_REFRESH.path(), None,
                                  json={"refresh_token": self.tokens.refresh_token})
             if r.status_code != 200:
                 self.tokens.clear()
@@ -265,15 +280,15 @@ class ApiClient:
 
     # -- auth ----------------------------------------------------------------------------
     async def login(self, email: str, password: str) -> dict[str, Any]:
-        body = await self.request("POST", "/v1/auth/login", auth=False,
-                                  json={"email": email, "password": password})
+        body = await ep.call(self, ep.AUTH_LOGIN, {"email": email, "password": password},
+                             auth=False)
         self.tokens.save(body["access_token"], body["refresh_token"], body.get("user"))
         return body
 
     async def register(self, **fields: Any) -> dict[str, Any]:
         """Register, then log in with the same credentials. The server answers register the
         same way whether or not the email is taken (202), so only the login tells."""
-        await self.request("POST", "/v1/auth/register", auth=False, json=fields)
+        await ep.call(self, ep.AUTH_REGISTER, fields, auth=False)
         try:
             return await self.login(fields["email"], fields["password"])
         except ApiError as exc:
@@ -289,10 +304,13 @@ class ApiClient:
         self.tokens.clear()
         if refresh:
             try:
-                await self.request("POST", "/v1/auth/logout", auth=False,
-                                   json={"refresh_token": refresh})
+                await ep.call(self, ep.AUTH_LOGOUT, {"refresh_token": refresh}, auth=False)
             except (Unreachable, ApiError):
                 pass
+
+
+def _is_tls(url: str) -> bool:
+    return not url.lower().startswith("http://")
 
 
 DOWNLOAD_READ_SECONDS = 300.0  # a year's PDF is rendered before its first byte arrives

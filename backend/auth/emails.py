@@ -1,4 +1,5 @@
-"""Transactional emails sent by the worker (send_email tasks). The API only renders them."""
+"""The account emails the auth domain sends on registration (welcome, "this address already
+has an account"). The worker delivers them as send_email tasks; the API only renders them."""
 
 from __future__ import annotations
 
