@@ -169,8 +169,8 @@ def _week_digests(req: pb.GenerateInsightRequest, w: Writer, entries: list[pb.Lo
     """One digest per week the API asked for (weeks_to_digest); for a weekly report of a
     whole ISO week, also that week when the API did not list it (fingerprint left empty)."""
     wanted = list(req.weeks_to_digest)
-    if not wanted and req.report_type == "weekly" and is_iso_week(req.period_start,
-                                                                 req.period_end):
+    if not wanted and entries and req.report_type == "weekly" and is_iso_week(
+            req.period_start, req.period_end):
         wanted = [pb.WeekDigest(week_start=req.period_start, facts=req.facts)]
     weeks = by_week(entries)
     out = []
