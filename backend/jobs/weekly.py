@@ -109,7 +109,8 @@ async def run_weekly_report(payload: dict, cache: Any = None) -> dict:
 
 
 @api_job("week_digests")
-async def run_week_digest(payload: dict) -> dict:
+async def run_week_digest(payload: dict, cache: Any = None) -> dict:
+    # No cache use: a digest is stored in PostgreSQL when the worker's result comes back.
     from backend.insights.service import request_week_digest
 
     queued = await request_week_digest(payload["user_id"],
