@@ -162,7 +162,13 @@ class EntriesScreen(MainScreen):
         if entry is None:
             self.englog.action_new_entry()
             return
-        self.app.push_screen(EntryEditor(entry), lambda saved: saved and self.reload())
+
+        def after(saved: Any) -> None:
+            if saved:
+                self.englog.offer_undo(entry, "Edited")  # `entry` is the version before
+                self.reload()
+
+        self.app.push_screen(EntryEditor(entry), after)
 
     def action_delete(self) -> None:
         from tui.screens.confirm import ConfirmModal
@@ -179,7 +185,7 @@ class EntriesScreen(MainScreen):
             except API_ERRORS as exc:
                 self.message.show(self.englog.explain(exc))
                 return
-            self.notify(f"Deleted “{entry['title']}”.")
+            self.englog.offer_undo(entry, "Deleted")
             self.englog.refresh_views()
 
         self.app.push_screen(ConfirmModal(f"Delete “{entry['title']}”?"), done)

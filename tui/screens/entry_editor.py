@@ -12,6 +12,7 @@ from textual.widgets import Input, Select
 from tui.screens.common import IMPACT_OPTIONS, TYPE_OPTIONS, VALUE_OPTIONS
 from tui.screens.forms import FormModal, select_value, split_tags
 from tui.widgets.form import Field
+from tui.widgets.overlap import OverlapWarning
 
 
 def _parse_date(text: str) -> date:
@@ -63,6 +64,7 @@ class EntryEditor(FormModal):
             yield Field("Date", Input(start.date().isoformat(), id="date"), "date")
             yield Field("Start", Input(f"{start:%H:%M}", id="start_time"), "start_time")
             yield Field("End", Input(f"{end:%H:%M}", id="end_time"), "end_time")
+        yield OverlapWarning(id="overlap")
         with Horizontal(classes="row"):
             yield Field("Value", Select(VALUE_OPTIONS, allow_blank=False, id="value_rating",
                                         value=e.get("value_rating") or app.preferences.get(
@@ -76,6 +78,16 @@ class EntryEditor(FormModal):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#title", Input).focus()
+
+    def changed(self) -> None:
+        # Warn (never block) while the times are typed; unparsable times clear the warning.
+        try:
+            body = self.body()
+            start = datetime.fromisoformat(body["start_time"])
+            end = datetime.fromisoformat(body["end_time"])
+        except (ValueError, KeyError, TypeError):
+            start = end = None
+        self.query_one(OverlapWarning).check(start, end, (self.entry or {}).get("id"))
 
     def body(self) -> dict[str, Any]:
         v = self.values()

@@ -13,6 +13,7 @@ from tui.quickadd import QuickEntry, parse
 from tui.screens.common import hm
 from tui.screens.forms import FormModal
 from tui.widgets.form import Field
+from tui.widgets.overlap import OverlapWarning
 
 
 class QuickAddModal(FormModal):
@@ -24,6 +25,7 @@ class QuickAddModal(FormModal):
         yield Field("Entry", Input(placeholder='1h30 code "Fix token refresh race" @project '
                                    "#bug-fix value:high impact:product", id="line"), "line")
         yield Static("", id="preview")
+        yield OverlapWarning(id="overlap")
         yield Static('[dim]duration · type · "title" · @project · #tag · value:high · '
                      "impact:team · at 14:00 · yesterday — see ? for the full syntax[/]")
 
@@ -55,6 +57,7 @@ class QuickAddModal(FormModal):
         if not self.is_mounted:
             return
         q, _ = self.parsed()
+        self.query_one(OverlapWarning).check(q.start_time, q.end_time)
         preview = self.query_one("#preview", Static)
         if not self.query_one("#line", Input).value.strip():
             preview.update(Text("Type a line to see what will be saved.", style="dim"))
