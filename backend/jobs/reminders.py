@@ -1,6 +1,7 @@
 """End-of-day reminder emails: on a workday (end_of_day_reminder_days, Monday-Friday unless
-changed, in the user's timezone) with no entries, at the time the user chose, once per day. Opt-in (preference
-end_of_day_reminder_email); the worker sends the email through the send_email task.
+changed, in the user's timezone) with no entries, at the time the user chose, once per day.
+Opt-in (preference end_of_day_reminder_email); the worker sends the email through the
+send_email task.
 
 The scheduler enqueues one `eod_reminders` row per opted-in user for their next reminder
 instant, deduplicated per user, local day and chosen time. The job decides when it runs,

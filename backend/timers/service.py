@@ -10,10 +10,9 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from backend.api.errors import ApiError, field_error, not_found
-from backend.logs.schemas import EntryCreate
-from backend.logs.service import create_entry, db, validate
 from backend.logs.overlaps import with_overlaps
-from backend.logs.schemas import MAX_DURATION
+from backend.logs.schemas import MAX_DURATION, EntryCreate
+from backend.logs.service import create_entry, db, validate
 from backend.timers.schemas import (
     Backfill,
     TimerEdit,
@@ -170,8 +169,9 @@ async def _take_and_log(conn: Any, user_id: uuid.UUID, changes: dict[str, Any],
     t = rows[0]
     data = {f: t[f] for f in FIELDS} | changes
     if not str(data.get("title") or "").strip():
-        raise field_error(f"{prefix}.title" if prefix else "title", "a title is needed to log the timer: send one or "
-                          "PATCH the running timer")
+        raise field_error(f"{prefix}.title" if prefix else "title",
+                          "a title is needed to log the timer: send one or PATCH the "
+                          "running timer")
     data["start_time"] = t["started_at"]
     data["end_time"] = end_time or t["now"]
     entry = validate(EntryCreate, data, prefix)

@@ -20,7 +20,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:
+# 90 s: on a 2-core machine shared by several test runs the API took over 30 s to start.
+def wait_http(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     while time.monotonic() < deadline:
