@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 
 from tui.actions import ACTIONS, bindings_for
+from tui.api import endpoints as ep
 from tui.api.client import ApiClient, ApiError, SessionExpired, Unreachable
 from tui.api.outbox import Outbox
 from tui.clock import Clock
@@ -168,7 +169,7 @@ class EngLogApp(TimerFlowMixin, UndoMixin, App):
     @work(group="me")
     async def load_me(self) -> None:
         try:
-            me = await self.api.get("/v1/auth/me")
+            me = await ep.me(self.api)
         except (Unreachable, ApiError, SessionExpired) as exc:
             if isinstance(exc, SessionExpired):
                 await self.session_expired()
@@ -215,7 +216,7 @@ class EngLogApp(TimerFlowMixin, UndoMixin, App):
         """POST an entry; when the server is unreachable queue it and return None.
         ApiError (e.g. 422) propagates so the form can show it next to its fields."""
         try:
-            entry = await self.api.post("/v1/logs", body)
+            entry = await ep.create_log(self.api, body)
         except Unreachable as exc:
             self.outbox.add(body, maybe_sent=exc.maybe_sent)
             self._update_status()
@@ -248,7 +249,7 @@ class EngLogApp(TimerFlowMixin, UndoMixin, App):
 
     async def load_projects(self) -> list[dict[str, Any]]:
         try:
-            page = await self.api.get("/v1/projects", limit=200)
+            page = await ep.list_projects(self.api)
             self.projects_cache = page.get("items", [])
         except Unreachable:
             pass  # keep the last known list so quick-add can resolve @project offline
@@ -262,7 +263,7 @@ class EngLogApp(TimerFlowMixin, UndoMixin, App):
 
     async def action_timer_stop(self) -> None:
         try:
-            entry = await self.api.post("/v1/timers/stop", {})
+            entry = await ep.stop_timer(self.api)
         except (Unreachable, ApiError, SessionExpired) as exc:
             self.notify(self.explain(exc), title="Could not stop the timer", severity="error")
             return
@@ -277,7 +278,7 @@ class EngLogApp(TimerFlowMixin, UndoMixin, App):
             if not yes:
                 return
             try:
-                await self.api.post("/v1/timers/cancel", {})
+                await ep.cancel_timer(self.api)
             except (Unreachable, ApiError, SessionExpired) as exc:
                 self.notify(self.explain(exc), severity="error")
                 return

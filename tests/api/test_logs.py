@@ -58,7 +58,7 @@ async def test_create_returns_entry_and_stores_row(alice, db):
     assert body["tags"] == ["my-thing", "python"]
     assert body["duration_minutes"] == 90
     assert datetime.fromisoformat(body["start_time"]) == T0
-    # The spec's LogEntryResponse, plus the overlap warning of a write (SPEC_DIFFERENCES 25).
+    # The spec's LogEntryResponse, plus the overlap warning of a write (SPEC_DIFFERENCES.md).
     assert set(body) == {"id", "title", "description", "type", "project_id", "project_name",
                          "tags", "start_time", "end_time", "duration_minutes", "value_rating",
                          "impact_level", "created_at", "updated_at", "overlaps"}
@@ -78,9 +78,11 @@ async def test_create_returns_entry_and_stores_row(alice, db):
 
 
 async def test_defaults(alice):
+    # value/impact left out take the user's preferences, which default to medium / team
+    # (tests/api/test_draft_defaults.py covers preferences that were changed).
     body = await create(alice)
     assert body["value_rating"] == "medium"
-    assert body["impact_level"] == "personal"
+    assert body["impact_level"] == "team"
     assert body["project_name"] is None and body["project_id"] is None
     assert body["tags"] == [] and body["description"] == ""
 

@@ -71,7 +71,7 @@ def test_log_entry_responses_are_the_specs(openapi):
              _response(_op(openapi, "post", "/v1/logs/bulk"), "201")["properties"]["items"][
                  "items"],
              _response(_op(openapi, "post", "/v1/logs/{}/restore"), "200")]
-    # A single write also answers which other entries it overlaps (SPEC_DIFFERENCES row 25).
+    # A single write also answers which other entries it overlaps (SPEC_DIFFERENCES.md).
     writes = [_response(_op(openapi, "post", "/v1/logs"), "201"),
               _response(_op(openapi, "put", "/v1/logs/{}"), "200"),
               _response(_op(openapi, "patch", "/v1/logs/{}"), "200"),
@@ -192,7 +192,7 @@ async def test_timers_speak_type(alice: ApiUser):
     assert patched.json()["type"] == "mentoring"
     stopped = await alice.post("/v1/timers/stop", json={})
     assert stopped.status_code == 201
-    assert set(stopped.json()) == {*spec.LOG_ENTRY_RESPONSE, "overlaps"}  # SPEC_DIFF. row 25
+    assert set(stopped.json()) == {*spec.LOG_ENTRY_RESPONSE, "overlaps"}  # see SPEC_DIFFERENCES.md
     assert stopped.json()["type"] == "mentoring"
     back = await alice.post("/v1/timers/backfill", json={"minutes": 20, "title": "Standup",
                                                          "type": "meeting"})

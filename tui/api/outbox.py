@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tui.api import endpoints as ep
 from tui.api.client import ApiClient, ApiError, Unreachable
 from tui.storage import read_json, write_private
 
@@ -58,8 +59,7 @@ class Outbox:
             item["attempted"] = True
             self._save()
             try:
-                await api.request("POST", "/v1/logs", json=item["body"],
-                                  headers={"Idempotency-Key": item["key"]})
+                await ep.create_log(api, item["body"], idempotency_key=item["key"])
             except Unreachable as exc:
                 if not exc.maybe_sent:
                     item["attempted"] = False
@@ -81,9 +81,9 @@ class Outbox:
         end = datetime.fromisoformat(body["end_time"])
         # Date filters are read in the user's timezone, which may differ from the entry's
         # offset: a day either side covers every zone.
-        page = await api.get("/v1/logs", start_date=(start - timedelta(days=1)).date().isoformat(),
-                             end_date=(start + timedelta(days=1)).date().isoformat(),
-                             q=body["title"], limit=200)
+        page = await ep.list_logs(api, start_date=(start - timedelta(days=1)).date().isoformat(),
+                                  end_date=(start + timedelta(days=1)).date().isoformat(),
+                                  q=body["title"], limit=200)
         for e in page.get("items", []):
             if (e["title"] == body["title"] and e["type"] == body["type"]
                     and datetime.fromisoformat(e["start_time"]) == start

@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
+from tui.api import endpoints as ep
 from tui.screens.base import MainScreen
-from tui.screens.common import entry_time_range, fetch_all, hm, hms, week_bounds
+from tui.screens.common import entry_time_range, hm, hms, week_bounds
 from tui.widgets.bars import BarChart
 
 
@@ -55,12 +56,12 @@ class DashboardScreen(MainScreen):
 
     async def load(self) -> None:
         app = self.englog
-        current = await app.api.get("/v1/timers/current")
+        current = await ep.current_timer(app.api)
         app.timer = current.get("timer") if current.get("running") else None
         self._tick()
         today = app.now().date()
         start, end = week_bounds(today, app.preferences.get("week_start"))
-        week = await fetch_all(app, "/v1/logs", start_date=start.isoformat(),
+        week = await ep.all_logs(app.api, start_date=start.isoformat(),
                                end_date=end.isoformat())
         todays = sorted((e for e in week if app.local(e["start_time"]).date() == today),
                         key=lambda e: e["start_time"])

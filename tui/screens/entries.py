@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Select
 
+from tui.api import endpoints as ep
 from tui.screens.base import API_ERRORS, MainScreen
 from tui.screens.common import (
     IMPACT_OPTIONS,
@@ -81,7 +82,7 @@ class EntriesScreen(MainScreen):
         select.set_options(options)
         if current is not Select.NULL and any(v == current for _, v in options):
             select.value = current
-        page = await self.englog.api.get("/v1/logs", limit=PAGE, offset=0, **self.params())
+        page = await ep.list_logs(self.englog.api, limit=PAGE, offset=0, **self.params())
         if generation != self._generation:
             return
         table = self.query_one("#entries", DataTable)
@@ -113,7 +114,7 @@ class EntriesScreen(MainScreen):
             return
         generation = self._generation
         try:
-            page = await self.englog.api.get("/v1/logs", limit=PAGE, offset=len(self.items),
+            page = await ep.list_logs(self.englog.api, limit=PAGE, offset=len(self.items),
                                              **self.params())
         except API_ERRORS as exc:
             self.message.show(self.englog.explain(exc))
@@ -181,7 +182,7 @@ class EntriesScreen(MainScreen):
             if not yes:
                 return
             try:
-                await self.englog.api.delete(f"/v1/logs/{entry['id']}")
+                await ep.delete_log(self.englog.api, entry["id"])
             except API_ERRORS as exc:
                 self.message.show(self.englog.explain(exc))
                 return

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
 
+from tui.api import endpoints as ep
 from tui.screens.base import API_ERRORS, MainScreen
 from tui.screens.common import hm
 from tui.screens.forms import FormModal
@@ -47,7 +48,7 @@ class ProjectsScreen(MainScreen):
 
     async def load(self) -> None:
         api = self.englog.api
-        page = await api.get("/v1/projects", limit=200)
+        page = await ep.list_projects(api)
         self.projects = page.get("items", [])
         self.englog.projects_cache = self.projects
         t = self.query_one("#projects", DataTable)
@@ -60,7 +61,7 @@ class ProjectsScreen(MainScreen):
                       hm(p.get("total_minutes")), dates, key=p["id"])
         if self.projects:
             t.move_cursor(row=min(row, len(self.projects) - 1))
-        tags = await api.get("/v1/tags", limit=200)
+        tags = await ep.list_tags(api)
         tt = self.query_one("#tags", DataTable)
         tt.clear()
         items = sorted(tags.get("items", []), key=lambda x: (-(x.get("usage_count") or 0),
@@ -88,7 +89,7 @@ class ProjectsScreen(MainScreen):
             pane.update("No projects yet — press n to create one.")
             return
         try:
-            s = await self.englog.api.get(f"/v1/projects/{p['id']}/stats")
+            s = await ep.project_stats(self.englog.api, p["id"])
         except API_ERRORS as exc:
             pane.update(self.englog.explain(exc))
             return
@@ -130,7 +131,7 @@ class ProjectsScreen(MainScreen):
             if not yes:
                 return
             try:
-                await self.englog.api.patch(f"/v1/projects/{p['id']}", {"status": "completed"})
+                await ep.update_project(self.englog.api, p["id"], {"status": "completed"})
             except API_ERRORS as exc:
                 self.message.show(self.englog.explain(exc))
                 return
@@ -173,5 +174,5 @@ class ProjectEditor(FormModal):
                 "end_date": v["end_date"].strip() or None}
         api = self.englog.api
         if self.project:
-            return await api.patch(f"/v1/projects/{self.project['id']}", body)
-        return await api.post("/v1/projects", body)
+            return await ep.update_project(api, self.project["id"], body)
+        return await ep.create_project(api, body)

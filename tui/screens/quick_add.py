@@ -42,16 +42,8 @@ class QuickAddModal(FormModal):
     def parsed(self) -> tuple[QuickEntry, str | None]:
         app = self.englog
         q = parse(self.query_one("#line", Input).value, app.now(),
-                  app.preferences.get("default_activity_type"))
-        project_id = None
-        if q.project:
-            match = [p for p in app.projects_cache if p["name"].lower() == q.project.lower()]
-            if match:
-                project_id = match[0]["id"]
-                q.project = match[0]["name"]
-            else:
-                q.errors.append(f"no project named “{q.project}”")
-        return q, project_id
+                  projects=app.projects_cache, defaults=app.preferences)
+        return q, q.project_id
 
     def changed(self) -> None:
         if not self.is_mounted:
@@ -73,8 +65,8 @@ class QuickAddModal(FormModal):
         grid.add_row("when", when or "—")
         grid.add_row("project", q.project or "—")
         grid.add_row("tags", " ".join("#" + t for t in q.tags) or "—")
-        grid.add_row("value/impact", f"{q.value_rating or 'default'} / "
-                     f"{q.impact_level or 'default'}")
+        grid.add_row("value/impact", f"{q.value_shown or 'default'} / "
+                     f"{q.impact_shown or 'default'}")
         for err in q.errors:
             grid.add_row(Text("✗", style="red"), Text(err, style="red"))
         preview.update(grid)

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Select, Static, Switch
 
+from tui.api import endpoints as ep
 from tui.api.client import ApiError
 from tui.screens.base import API_ERRORS, MainScreen
 from tui.screens.common import IMPACT_OPTIONS, TYPE_OPTIONS, VALUE_OPTIONS
@@ -64,8 +65,8 @@ class SettingsScreen(MainScreen):
 
     async def load(self) -> None:
         api = self.englog.api
-        profile = await api.get("/v1/users/profile")
-        prefs = await api.get("/v1/users/preferences")
+        profile = await ep.get_profile(api)
+        prefs = await ep.get_preferences(api)
         prefs = prefs.get("preferences", prefs)
         for key in PROFILE:
             self.query_one(f"#{key}", Input).value = str(profile.get(key) or "")
@@ -111,8 +112,8 @@ class SettingsScreen(MainScreen):
                                                  else reminder_at)
         api = self.englog.api
         try:
-            user = await api.put("/v1/users/profile", profile)
-            saved = await api.put("/v1/users/preferences", prefs)
+            user = await ep.put_profile(api, profile)
+            saved = await ep.put_preferences(api, prefs)
         except API_ERRORS as exc:
             if isinstance(exc, ApiError) and exc.errors:
                 show_errors(self, exc.field_errors(), general)
