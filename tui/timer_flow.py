@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.api import endpoints as ep
 from tui.api.client import ApiError, SessionExpired, Unreachable
 
 API_ERRORS = (Unreachable, ApiError, SessionExpired)
@@ -14,13 +15,13 @@ class TimerFlowMixin:
     """Needs the app's `api`, `timer`, `notify`, `explain`, `push_screen`, `refresh_views`."""
 
     async def _current_timer(self) -> dict[str, Any] | None:
-        current = await self.api.get("/v1/timers/current")  # type: ignore[attr-defined]
+        current = await ep.current_timer(self.api)  # type: ignore[attr-defined]
         self.timer = current.get("timer") if current.get("running") else None  # type: ignore[attr-defined]
         return self.timer  # type: ignore[attr-defined]
 
     async def action_timer_restart(self) -> None:
         try:
-            timer = await self.api.post("/v1/timers/restart")  # type: ignore[attr-defined]
+            timer = await ep.restart_timer(self.api)  # type: ignore[attr-defined]
         except API_ERRORS as exc:
             self.notify(self.explain(exc), title="Could not restart",  # type: ignore[attr-defined]
                         severity="error", markup=False)

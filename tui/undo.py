@@ -1,6 +1,6 @@
 """Undo for the last entry deletion or edit: a toast offers the undo key for a few seconds;
-pressing it asks the API to restore the entry exactly as it was (POST
-/v1/logs/{id}/restore: same id, fields and tags; the server kept the previous version).
+pressing it asks the API to restore the entry exactly as it was (ep.LOG_RESTORE: same id,
+fields and tags; the server kept the previous version).
 
 A mixin of the app, so the screens that delete or edit only call `offer_undo`.
 """
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.actions import BY_ID, effective_key
+from tui.api import endpoints as ep
 from tui.api.client import ApiError, SessionExpired, Unreachable
 from tui.keymap import display_key
 
@@ -57,7 +58,7 @@ class UndoMixin:
             return
         self._undo_offer = None  # one press, one undo: a second press must not undo more
         try:
-            entry = await self.api.post(f"/v1/logs/{offer.entry_id}/restore")  # type: ignore[attr-defined]
+            entry = await ep.restore_log(self.api, offer.entry_id)  # type: ignore[attr-defined]
         except (Unreachable, ApiError, SessionExpired) as exc:
             self.notify(self.explain(exc), title="Could not undo",  # type: ignore[attr-defined]
                         severity="error", markup=False)

@@ -10,6 +10,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
+from tui.api import endpoints as ep
 from tui.screens.timer import _TimerForm
 from tui.widgets.form import Field
 
@@ -58,7 +59,7 @@ class EditTimerModal(_TimerForm):
         text = self.values()["started_at"]
         if text.strip():
             body["started_at"] = parse_started_at(text, self.englog.now()).isoformat()
-        timer = await self.englog.api.patch("/v1/timers/current", body)
+        timer = await ep.update_timer(self.englog.api, body)
         self.englog.timer = timer
         self.notify("Timer updated.")
         return timer
@@ -83,7 +84,7 @@ class SwitchTimerModal(_TimerForm):
             raise ValueError({"title": "what are you switching to?"})
         if "stopped_title" in values:
             body["stopped"] = {"title": values["stopped_title"].strip()}
-        result = await self.englog.api.post("/v1/timers/switch", body)
+        result = await ep.switch_timer(self.englog.api, body)
         stopped, timer = result["stopped"], result["timer"]
         self.englog.timer = timer
         overlaps = len(stopped.get("overlaps") or [])

@@ -1,6 +1,6 @@
 """A one-line warning under a form: which of your entries the one being typed overlaps.
 
-It only warns: saving is never blocked. The API answers (GET /v1/logs/overlaps), so the
+It only warns: saving is never blocked. The API answers (ep.LOGS_OVERLAPS), so the
 entries compared are all of the user's, not just the ones on screen. Keystrokes are
 debounced, and an unreachable server shows no warning rather than an error.
 """
@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
+from tui.api import endpoints as ep
 from tui.api.client import ApiError, SessionExpired, Unreachable
 
 if TYPE_CHECKING:
@@ -56,9 +57,8 @@ class OverlapWarning(Static):
     async def _fetch(self, start: datetime, end: datetime, exclude_id: str | None) -> None:
         await asyncio.sleep(DEBOUNCE_S)  # a newer keystroke cancels this worker
         try:
-            page = await self.englog.api.get(
-                "/v1/logs/overlaps", start_time=start.isoformat(), end_time=end.isoformat(),
-                exclude_id=exclude_id, limit=SHOWN)
+            page = await ep.overlaps(self.englog.api, start.isoformat(), end.isoformat(),
+                                     exclude_id, limit=SHOWN)
         except (Unreachable, ApiError, SessionExpired):
             self.show([], 0)
             return
