@@ -84,7 +84,8 @@ async def stop(request: Request) -> HTTPResponse:
      "nothing changes. 404 when no timer is running.")
 @authenticated
 async def switch(request: Request) -> HTTPResponse:
-    body = parse_body(request, TimerSwitch)
+    body = parse_body(request, TimerSwitch).with_defaults(
+        draft_defaults(request.ctx.user.preferences))
     result = await service.switch(request.ctx.user.id, body)
     await user_data_changed(request)
     return json(result, status=201)

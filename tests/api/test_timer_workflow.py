@@ -220,3 +220,17 @@ async def test_editing_without_a_timer_or_another_users_timer(user, other, db):
     r = await user.patch("/v1/timers/current", json={"title": "hijack"})
     assert r.status_code == 404
     assert dict(await timer_row(db, other)) == dict(before)
+
+
+async def test_the_next_timer_takes_the_users_defaults(user, db):
+    r = await user.put("/v1/users/preferences", json={
+        "default_activity_type": "debug", "default_value_rating": "high",
+        "default_impact_level": "company"})
+    assert r.status_code == 200, r.text
+    assert (await user.post("/v1/timers/start", json={"title": "a", "type": "code"})
+            ).status_code == 201
+    r = await user.post("/v1/timers/switch", json={"title": "b"})
+    assert r.status_code == 201, r.text
+    row = await timer_row(db, user)
+    assert (row["type"], row["value_rating"], row["impact_level"]) == ("debug", "high",
+                                                                       "company")
