@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
+from tui.actions import BY_ID
+from tui.keymap import key_of
 from tui.screens.base import MainScreen
 from tui.screens.common import entry_time_range, fetch_all, hm, hms, week_bounds
 from tui.widgets.bars import BarChart
@@ -43,20 +46,22 @@ class DashboardScreen(MainScreen):
     def _tick(self) -> None:
         timer = self.englog.timer
         panel = self.query_one("#timer-panel", Static)
-        keys = "[dim]s start · x stop · ctrl+k cancel · b log what I just did · a quick add[/]"
+        keys = timer_hint(self.app)
         if not timer:
             panel.update(f"No timer running.\n{keys}")
             return
         elapsed = hms(self.englog.elapsed_since(timer["started_at"]).total_seconds())
         title = timer.get("title") or "(untitled)"
         tags = " ".join(f"#{t}" for t in timer.get("tags") or [])
-        panel.update(f"[bold green]● {elapsed}[/]  {title}  [dim]{timer.get('type')}"
-                     f" {tags}[/]\n{keys}")
+        offline = "  [yellow](offline: queued)[/]" if timer.get("queued") else ""
+        panel.update(f"[bold green]● {elapsed}[/]  {escape(title)}  [dim]{timer.get('type')}"
+                     f" {escape(tags)}[/]{offline}\n{keys}")
 
     async def load(self) -> None:
         app = self.englog
         current = await app.api.get("/v1/timers/current")
-        app.timer = current.get("timer") if current.get("running") else None
+        # A start still waiting in the outbox is the user's timer until the server has it.
+        app.timer = current.get("timer") if current.get("running") else app.queued_timer()
         self._tick()
         today = app.now().date()
         start, end = week_bounds(today, app.preferences.get("week_start"))
@@ -85,6 +90,15 @@ class DashboardScreen(MainScreen):
         chart.set_data(by_type.most_common())
         chart.border_subtitle = f"{hm(sum(by_type.values()))} · {start:%d %b}–{end:%d %b}"
         self.query_one("#glance", Static).update(_glance(by_value, by_impact))
+
+
+HINT_ACTIONS = ("timer.start", "timer.stop", "timer.cancel", "timer.backfill", "entry.quick_add")
+
+
+def timer_hint(app: object) -> str:
+    """The timer keys as the user has them (remaps applied), wrapped by the panel, not cut."""
+    parts = [f"{escape(key_of(app, i))} {BY_ID[i].description}" for i in HINT_ACTIONS]
+    return "[dim]" + " · ".join(parts) + "[/]"
 
 
 def _glance(by_value: Counter[str], by_impact: Counter[str]) -> Text:

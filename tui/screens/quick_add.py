@@ -4,32 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from tui.actions import bindings_for
+from tui.keymap import key_of
 from tui.quickadd import QuickEntry, parse
+from tui.screens.base import API_ERRORS
 from tui.screens.common import hm
 from tui.screens.forms import FormModal
 from tui.widgets.form import Field
 
 
 class QuickAddModal(FormModal):
+    SCOPE = "quick_add"
+    BINDINGS = bindings_for("form") + bindings_for("quick_add")
     TITLE_TEXT = "Quick add — enter saves, esc closes (the line is kept as a draft)"
     DRAFT = "quick-add"
-    SAVE_LABEL = "Save (enter)"
+    SAVE_KEY = "enter"
 
     def compose_fields(self) -> ComposeResult:
         yield Field("Entry", Input(placeholder='1h30 code "Fix token refresh race" @project '
                                    "#bug-fix value:high impact:product", id="line"), "line")
         yield Static("", id="preview")
-        yield Static('[dim]duration · type · "title" · @project · #tag · value:high · '
-                     "impact:team · at 14:00 · yesterday — see ? for the full syntax[/]")
+        yield Static(f'[dim]duration · type · "title" · @project · #tag · value:high · '
+                     f"impact:team · at 14:00 · yesterday — see "
+                     f"{escape(key_of(self.app, 'nav.help'))} for the full syntax[/]")
+
+    FIRST_FIELD = "#line"
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#line", Input).focus()
         self.run_worker(self._projects(), group="projects")
         self.changed()
 
@@ -42,18 +50,39 @@ class QuickAddModal(FormModal):
         q = parse(self.query_one("#line", Input).value, app.now(),
                   app.preferences.get("default_activity_type"))
         project_id = None
+        self.unknown_project = None
         if q.project:
-            match = [p for p in app.projects_cache if p["name"].lower() == q.project.lower()]
+            match = find_project(app.projects_cache, q.project)
             if match:
-                project_id = match[0]["id"]
-                q.project = match[0]["name"]
+                project_id = match["id"]
+                q.project = match["name"]
             else:
-                q.errors.append(f"no project named “{q.project}”")
+                self.unknown_project = q.project
+                q.errors.append(f"no project named “{q.project}” — "
+                                f"{key_of(app, 'quick_add.create_project')} creates it")
         return q, project_id
+
+    async def action_create_project(self) -> None:
+        """Create the project the line names but that does not exist yet (offered in the
+        preview), then read the line again: the error gives way to the project."""
+        self.parsed()
+        name = self.unknown_project
+        if not name:
+            return
+        try:
+            await self.englog.api.post("/v1/projects", {"name": name})
+        except API_ERRORS as exc:
+            self.fail(exc)
+            return
+        await self.englog.load_projects()
+        self.notify(f"Created the project “{name}”.")
+        self.changed()
 
     def changed(self) -> None:
         if not self.is_mounted:
             return
+        # An error from the last save attempt described the old line, not this one.
+        self.show_errors({})
         q, _ = self.parsed()
         preview = self.query_one("#preview", Static)
         if not self.query_one("#line", Input).value.strip():
@@ -70,8 +99,11 @@ class QuickAddModal(FormModal):
         grid.add_row("when", when or "—")
         grid.add_row("project", q.project or "—")
         grid.add_row("tags", " ".join("#" + t for t in q.tags) or "—")
-        grid.add_row("value/impact", f"{q.value_rating or 'default'} / "
-                     f"{q.impact_level or 'default'}")
+        prefs = self.englog.preferences
+        value = q.value_rating or f"{prefs.get('default_value_rating') or 'medium'} (default)"
+        impact = q.impact_level or \
+            f"{prefs.get('default_impact_level') or 'personal'} (default)"
+        grid.add_row("value/impact", f"{value} / {impact}")
         for err in q.errors:
             grid.add_row(Text("✗", style="red"), Text(err, style="red"))
         preview.update(grid)
@@ -90,3 +122,14 @@ class QuickAddModal(FormModal):
         if errors and set(errors) - {"line", ""}:
             errors = {"line": "; ".join(f"{k}: {v}" for k, v in errors.items())}
         super().show_errors(errors)
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
+
+
+def find_project(projects: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    """The project a quick-add line names: case-insensitive, spaces and hyphens alike
+    ("@auth-modernization" is "Auth Modernization")."""
+    wanted = _norm(name)
+    return next((p for p in projects if _norm(p["name"]) == wanted), None)
