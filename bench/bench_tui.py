@@ -1,7 +1,8 @@
-"""Terminal UI figures (not a test): start-up to an interactive dashboard, and the entries
-list with 10,000 entries (time to first rows, then paging through all of them).
+"""Terminal UI figures (not a test): start-up to an interactive dashboard, the entries
+list with 10,000 entries (time to first rows, then paging through all of them), and the
+shell verb `englog status` (a subprocess, as a prompt or tmux runs it; target < 150 ms).
 
-    .venv/bin/python -m bench.bench_tui [--entries 10000]
+    .venv/bin/python -m bench.bench_tui [--entries 10000] [--status-only]
 
 Runs the real API on a private database and the app headless (Textual's pilot).
 """
@@ -11,6 +12,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -22,8 +26,10 @@ import httpx
 from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
 from tests.support.servers import ApiProcess, test_env
 from tests.tui.conftest import make_app
+from tui.config import Paths, Settings, save_settings
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.entries import EntriesScreen
+from tui.storage import write_private
 
 PG = os.environ.get("ENGLOG_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_URL = f"{PG}/englog_bench_tui"
@@ -93,9 +99,46 @@ async def measure(url: str, session: dict, n: int) -> None:
           f"lazy pages of 200)")
 
 
+def wall_ms(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        r = subprocess.run(argv, env=env, capture_output=True, text=True)
+        out.append((time.perf_counter() - t) * 1000)
+        assert r.returncode == 0, r.stderr
+    return out
+
+
+def measure_status(url: str, session: dict, runs: int = 15) -> None:
+    """`englog status` with a running timer, end to end (interpreter start, imports, token
+    file, one GET /v1/timers/current), against `python -c pass` in the same run."""
+    home = Path(tempfile.mkdtemp())
+    paths = Paths(home / "englog")
+    save_settings(paths, Settings(server_url=url))
+    write_private(paths.tokens, {k: session[k] for k in ("access_token", "refresh_token",
+                                                         "user")})
+    httpx.post(f"{url}/v1/timers/start", json={"title": "Benchmark"},
+               headers={"Authorization": "Bearer " + session["access_token"]})
+    env = {**os.environ, "XDG_CONFIG_HOME": str(home)}
+    englog = str(Path(sys.executable).with_name("englog"))
+    wall_ms([englog, "status"], env, 2)  # warm the page cache and .pyc files
+    status = wall_ms([englog, "status"], env, runs)
+    bare = wall_ms([sys.executable, "-c", "pass"], env, runs)
+    tui = wall_ms([sys.executable, "-c", "import tui.app"], env, 3)
+    med, base = statistics.median(status), statistics.median(bare)
+    print(f"englog status, median of {runs}        : {med:8.0f} ms (min {min(status):.0f}, "
+          f"target < 150 ms)")
+    print(f"  python -c pass, same run         : {base:8.0f} ms (status / bare interpreter "
+          f"= {med / base:.1f}x)")
+    print(f"  for scale: importing the TUI     : {statistics.median(tui):8.0f} ms "
+          f"(what the verbs avoid)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--status-only", action="store_true",
+                        help="only `englog status` (no 10,000-entry seeding)")
     args = parser.parse_args()
 
     async def prepare() -> None:
@@ -108,9 +151,11 @@ def main() -> None:
     server.start()
     try:
         t = time.perf_counter()
-        session = seed(server.url, args.entries)
-        print(f"seeded {args.entries} entries in {time.perf_counter() - t:.1f} s")
-        asyncio.run(measure(server.url, session, args.entries))
+        session = seed(server.url, 0 if args.status_only else args.entries)
+        if not args.status_only:
+            print(f"seeded {args.entries} entries in {time.perf_counter() - t:.1f} s")
+            asyncio.run(measure(server.url, session, args.entries))
+        measure_status(server.url, session)
     finally:
         server.stop()
         asyncio.run(drop_database(DB_URL))

@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 
 from tui.actions import ACTIONS, bindings_for, typing_blocks
+from tui.api import endpoints as ep
 from tui.api.client import ApiClient, ApiError, SessionExpired, Unreachable
 from tui.api.outbox import TIMER_START, TIMER_STOP, Outbox
 from tui.clock import Clock
@@ -173,7 +174,7 @@ class EngLogApp(App):
     @work(group="me")
     async def load_me(self) -> None:
         try:
-            me = await self.api.get("/v1/auth/me")
+            me = await ep.me(self.api)
         except (Unreachable, ApiError, SessionExpired) as exc:
             if isinstance(exc, SessionExpired):
                 await self.session_expired()
@@ -236,7 +237,7 @@ class EngLogApp(App):
         """POST an entry; when the server is unreachable queue it and return None.
         ApiError (e.g. 422) propagates so the form can show it next to its fields."""
         try:
-            entry = await self.api.post("/v1/logs", body)
+            entry = await ep.create_log(self.api, body)
         except Unreachable as exc:
             self.outbox.add(body, maybe_sent=exc.maybe_sent)
             self._update_status()
@@ -269,7 +270,7 @@ class EngLogApp(App):
 
     async def load_projects(self) -> list[dict[str, Any]]:
         try:
-            page = await self.api.get("/v1/projects", limit=200)
+            page = await ep.list_projects(self.api)
             self.projects_cache = page.get("items", [])
             self.view_cache.put("projects", self.projects_cache)
         except Unreachable:
@@ -298,7 +299,7 @@ class EngLogApp(App):
         """Start a timer; without a server it starts here and the start is queued (with its
         true start time) like an offline entry."""
         try:
-            await self.api.post("/v1/timers/start", body)
+            await ep.start_timer(self.api, body)
         except Unreachable:
             if self.timer is not None:
                 raise ApiError(409, "Conflict", "A timer is already running; stop or cancel "
@@ -310,7 +311,7 @@ class EngLogApp(App):
             self.notify("Server unreachable: the timer runs here and its start is queued.",
                         severity="warning", timeout=6)
             return
-        current = await self.api.get("/v1/timers/current")
+        current = await ep.current_timer(self.api)
         self.timer = current.get("timer")
 
     async def action_timer_stop(self) -> None:
@@ -348,7 +349,7 @@ class EngLogApp(App):
             self.refresh_views()
             return
         try:
-            entry = await self.api.post("/v1/timers/stop", {})
+            entry = await ep.stop_timer(self.api)
         except Unreachable:
             self.outbox.add({"end_time": end}, kind=TIMER_STOP)
             self.timer = None
@@ -371,7 +372,7 @@ class EngLogApp(App):
             if not yes:
                 return
             try:
-                await self.api.post("/v1/timers/cancel", {})
+                await ep.cancel_timer(self.api)
             except (Unreachable, ApiError, SessionExpired) as exc:
                 self.notify(self.explain(exc), severity="error")
                 return

@@ -6,9 +6,6 @@ Settings come from pydantic-settings: environment (ENGLOG_TUI_*) overrides the c
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import (
@@ -19,42 +16,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from tui.paths import Paths
 
-@dataclass(frozen=True)
-class Paths:
-    root: Path
-
-    @classmethod
-    def default(cls) -> Paths:
-        base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-        return cls(Path(base) / "englog")
-
-    @property
-    def config_toml(self) -> Path:
-        return self.root / "config.toml"
-
-    @property
-    def config_json(self) -> Path:
-        return self.root / "config.json"
-
-    @property
-    def tokens(self) -> Path:
-        return self.root / "tokens.json"
-
-    @property
-    def drafts(self) -> Path:
-        return self.root / "drafts.json"
-
-    @property
-    def outbox(self) -> Path:
-        return self.root / "outbox.json"
-
-    @property
-    def view_cache(self) -> Path:
-        return self.root / "view-cache.json"
-
-    def ensure(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+__all__ = ["Paths", "Settings", "load_settings", "save_settings"]
 
 
 class Settings(BaseSettings):

@@ -1,26 +1,23 @@
-"""`englog`: start the terminal UI."""
+"""`englog`: the terminal UI, or a shell verb (`englog status`, `englog add …`).
+
+The verbs live in tui.cli; Textual is imported only when the UI starts, so a verb answers
+quickly enough for a shell prompt.
+"""
 
 from __future__ import annotations
 
-import argparse
-
-from tui.config import Paths
+import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="englog", description="EngLog terminal UI")
-    parser.add_argument("--server", help="API URL (saved to the config file)")
-    parser.add_argument("--config-dir", help="instead of $XDG_CONFIG_HOME/englog")
-    args = parser.parse_args(argv)
-    from pathlib import Path
+    # httpx imports its own command-line client (rich, pygments, click's help) whenever
+    # those are installed, which Textual makes sure of; blocking that import is httpx's
+    # documented fallback (its CLI is then unavailable, and we never use it). It roughly
+    # halves the start-up of `englog status`.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    from tui.cli.root import main as run
 
-    from tui.app import EngLogApp
-
-    paths = Paths(Path(args.config_dir)) if args.config_dir else Paths.default()
-    app = EngLogApp(paths=paths)
-    if args.server:
-        app.set_server(args.server)
-    app.run()
+    run(argv)
 
 
 if __name__ == "__main__":

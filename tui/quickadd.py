@@ -1,12 +1,14 @@
 """The quick-add line: `1h30 code "Fix token refresh race" @auth #bug-fix value:high`.
 
-The parser is pure (the caller passes "now" in the user's timezone) so it is unit tested
-and drives the live preview.
+The one parser for the TUI's quick add and `englog add`. It is pure (the caller passes "now"
+in the user's timezone, the known projects and the user's preferences) so it is unit tested
+and drives the live preview. It imports nothing heavy: the shell verbs load it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -26,7 +28,8 @@ Quick add turns one line into an entry. Parts may come in any order:
   duration   45m, 2h, 1h30, 1h30m, 1.5h          (required)
   type       meeting code debug docs mentoring review planning learning ops admin
   title      "quoted words" or the remaining bare words   (required)
-  @project   a project, by name (case-insensitive)
+  @project   a project, by name: case and spaces/hyphens don't matter
+             (@auth-modernization finds "Auth Modernization"); @"quoted name" works too
   #tag       any number of tags
   value:     value:low|medium|high     (or v:)
   impact:    impact:personal|team|product|company   (or i:)
@@ -35,7 +38,9 @@ Quick add turns one line into an entry. Parts may come in any order:
 Example:  1h30 code "Fix token refresh race" @auth-modernization #bug-fix value:high impact:product
 """
 
-_TOKEN = re.compile(r'"([^"]*)(?:"|$)|\'([^\']*)(?:\'|$)|(\S+)')
+# A quoted @project, a quoted title, or a bare word.
+_TOKEN = re.compile(r'@"([^"]*)(?:"|$)|@\'([^\']*)(?:\'|$)'
+                    r'|"([^"]*)(?:"|$)|\'([^\']*)(?:\'|$)|(\S+)')
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h(?:(\d{1,2})m?)?|(\d+)m(?:in)?)$", re.I)
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm)?$", re.I)
 
@@ -45,10 +50,17 @@ class QuickEntry:
     title: str = ""
     type: str | None = None
     minutes: int | None = None
+    # As typed until resolved against the user's projects, then the project's own name.
     project: str | None = None
+    project_id: str | None = None
+    # Set when @name matched no project: the name to offer creating (the UI asks first).
+    unknown_project: str | None = None
     tags: list[str] = field(default_factory=list)
+    # As typed; None means the server applies the user's preference (shown by *_shown).
     value_rating: str | None = None
     impact_level: str | None = None
+    default_value_rating: str | None = None
+    default_impact_level: str | None = None
     start_time: datetime | None = None
     end_time: datetime | None = None
     errors: list[str] = field(default_factory=list)
@@ -57,14 +69,25 @@ class QuickEntry:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def value_shown(self) -> str | None:
+        """What the entry will be saved with: the typed value, else the user's default."""
+        return self.value_rating or self.default_value_rating
+
+    @property
+    def impact_shown(self) -> str | None:
+        return self.impact_level or self.default_impact_level
+
     def body(self, project_id: str | None = None) -> dict[str, Any]:
+        """The POST /v1/logs body. value/impact are sent only when typed, so the server
+        applies the user's current preferences to the rest (even for a queued entry)."""
         assert self.ok and self.start_time and self.end_time
         out: dict[str, Any] = {
             "title": self.title, "type": self.type,
             "start_time": self.start_time.isoformat(), "end_time": self.end_time.isoformat(),
             "tags": list(self.tags),
         }
-        if project_id:
+        if project_id := project_id or self.project_id:
             out["project_id"] = project_id
         if self.value_rating:
             out["value_rating"] = self.value_rating
@@ -100,19 +123,62 @@ def parse_clock(text: str) -> time | None:
     return time(hour, minute)
 
 
-def parse(line: str, now: datetime, default_type: str | None = None) -> QuickEntry:
-    """Parse a quick-add line. `now` must be aware, in the user's timezone."""
-    q = QuickEntry()
+def project_key(name: str) -> str:
+    """Project names compare case-insensitively, with runs of spaces, hyphens and
+    underscores equivalent: "Auth Modernization" == "auth-modernization"."""
+    return re.sub(r"[\s_-]+", " ", name).strip().casefold()
+
+
+class AmbiguousProject(ValueError):
+    def __init__(self, name: str, matches: list[Mapping[str, Any]]):
+        names = ", ".join(f"“{p['name']}”" for p in matches)
+        super().__init__(f"“{name}” matches several projects ({names}): quote the exact name")
+
+
+def find_project(name: str, projects: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The project called `name` (see project_key), or None. Among several projects whose
+    names differ only in case or separators, the exact spelling wins, then an active one;
+    AmbiguousProject if that still leaves more than one."""
+    key = project_key(name)
+    matches = [p for p in projects if project_key(str(p.get("name", ""))) == key]
+    for narrow in (lambda p: p["name"] == name, lambda p: p["name"].casefold() == name.casefold(),
+                   lambda p: p.get("status", "active") == "active"):
+        if len(matches) > 1 and (better := [p for p in matches if narrow(p)]):
+            matches = better
+    if len(matches) > 1:
+        raise AmbiguousProject(name, matches)
+    return matches[0] if matches else None
+
+
+def parse(line: str, now: datetime, default_type: str | None = None,
+          projects: Iterable[Mapping[str, Any]] | None = None,
+          defaults: Mapping[str, Any] | None = None) -> QuickEntry:
+    """Parse a quick-add line. `now` must be aware, in the user's timezone.
+
+    `projects` (the user's, with id and name) resolves @project to project_id; when it is
+    None the project stays as typed. `defaults` are the user's preferences
+    (default_activity_type, default_value_rating, default_impact_level), shown in the preview
+    for what the line leaves out.
+    """
+    defaults = defaults or {}
+    default_type = default_type or defaults.get("default_activity_type")
+    q = QuickEntry(default_value_rating=defaults.get("default_value_rating"),
+                   default_impact_level=defaults.get("default_impact_level"))
     title_words: list[str] = []
     quoted: list[str] = []
     day_offset = 0
     at: time | None = None
-    tokens = [(m.group(1) if m.group(1) is not None else m.group(2), m.group(3))
+    tokens = [(m.group(1) if m.group(1) is not None else m.group(2),
+               m.group(3) if m.group(3) is not None else m.group(4), m.group(5))
               for m in _TOKEN.finditer(line)]
     i = 0
     while i < len(tokens):
-        quoted_text, word = tokens[i]
+        quoted_project, quoted_text, word = tokens[i]
         i += 1
+        if quoted_project is not None:
+            if quoted_project.strip():
+                q.project = quoted_project.strip()
+            continue
         if quoted_text is not None:
             quoted.append(quoted_text.strip())
             continue
@@ -138,10 +204,10 @@ def parse(line: str, now: datetime, default_type: str | None = None) -> QuickEnt
                 q.impact_level = val
             else:
                 q.errors.append(f"impact must be one of {', '.join(IMPACT_LEVELS)}")
-        elif low == "at" and i < len(tokens) and tokens[i][1] is not None:
-            at = parse_clock(tokens[i][1])
+        elif low == "at" and i < len(tokens) and tokens[i][2] is not None:
+            at = parse_clock(tokens[i][2])
             if at is None:
-                q.errors.append(f"cannot read the time {tokens[i][1]!r} (use 14:00 or 2pm)")
+                q.errors.append(f"cannot read the time {tokens[i][2]!r} (use 14:00 or 2pm)")
             i += 1
         elif low == "yesterday":
             day_offset = -1
@@ -151,6 +217,8 @@ def parse(line: str, now: datetime, default_type: str | None = None) -> QuickEnt
             title_words.append(word)
 
     q.title = " ".join([*quoted, *title_words]).strip()
+    if q.project and projects is not None:
+        _resolve_project(q, projects)
     if q.type is None:
         q.type = default_type
     if q.minutes is None:
@@ -170,3 +238,17 @@ def parse(line: str, now: datetime, default_type: str | None = None) -> QuickEnt
             q.end_time = day.replace(second=0, microsecond=0)
             q.start_time = q.end_time - timedelta(minutes=q.minutes)
     return q
+
+
+def _resolve_project(q: QuickEntry, projects: Iterable[Mapping[str, Any]]) -> None:
+    assert q.project
+    try:
+        found = find_project(q.project, projects)
+    except AmbiguousProject as exc:
+        q.errors.append(str(exc))
+        return
+    if found is None:
+        q.unknown_project = q.project
+        q.errors.append(f"no project named “{q.project}”")
+        return
+    q.project, q.project_id = str(found["name"]), str(found["id"])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import json
 import os
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +43,37 @@ def read_json(path: Path, default: Any) -> Any:
 
 
 class TokenStore:
+    """The session, shared by the terminal UI and the shell verbs (several processes)."""
+
     def __init__(self, path: Path):
         self.path = path
-        data = read_json(path, {})
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the file again: another englog process may have refreshed the tokens."""
+        data = read_json(self.path, {})
         self.access_token: str | None = data.get("access_token")
         self.refresh_token: str | None = data.get("refresh_token")
         self.user: dict[str, Any] | None = data.get("user")
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """Hold the token file's lock (across processes). Refresh tokens rotate, and the
+        server revokes a session whose old refresh token comes back, so two processes must
+        never refresh with the same one: each refreshes under this lock, after reload()."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT,
+                     0o600)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    await asyncio.sleep(0.05)  # never block the UI's event loop
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     @property
     def present(self) -> bool:

@@ -23,6 +23,7 @@ from backend.logs.schemas import (
     EntryPatch,
     EntryQuery,
 )
+from backend.users.schemas import draft_defaults
 
 bp = Blueprint("logs", url_prefix="/v1/logs")
 
@@ -46,7 +47,8 @@ def entry_id(raw: str) -> uuid.UUID:
      "created (200, header Idempotent-Replayed: true) instead of creating another.")
 @authenticated
 async def create(request: Request) -> HTTPResponse:
-    body = parse_body(request, EntryCreate)
+    body = parse_body(request, EntryCreate).with_defaults(
+        draft_defaults(request.ctx.user.preferences))
     user_id = request.ctx.user.id
     key = idempotency.parse_key(request.headers.get("idempotency-key"))
     if key is None:
@@ -82,7 +84,9 @@ async def list_entries(request: Request) -> HTTPResponse:
 @authenticated
 async def bulk(request: Request) -> HTTPResponse:
     body = parse_body(request, BulkCreate)
-    items = await service.bulk_create(request.ctx.user.id, body.entries)
+    defaults = draft_defaults(request.ctx.user.preferences)
+    entries = [e.with_defaults(defaults) for e in body.entries]
+    items = await service.bulk_create(request.ctx.user.id, entries)
     await user_data_changed(request)
     return json({"items": items}, status=201)
 
@@ -99,7 +103,8 @@ async def get(request: Request, raw_id: str) -> HTTPResponse:
 @authenticated
 async def replace(request: Request, raw_id: str) -> HTTPResponse:
     eid = entry_id(raw_id)
-    body = parse_body(request, EntryCreate)
+    body = parse_body(request, EntryCreate).with_defaults(
+        draft_defaults(request.ctx.user.preferences))
     entry = await service.update_entry(request.ctx.user.id, eid, body)
     await user_data_changed(request)
     return json(entry)

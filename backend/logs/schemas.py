@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -71,10 +72,25 @@ class EntryDraft(BaseModel):
     type: ActivityType
     project_id: uuid.UUID | None = None
     tags: TagList = Field(default_factory=list)
-    value_rating: ValueRating = ValueRating.medium
-    impact_level: ImpactLevel = ImpactLevel.personal
+    # Left out, these take the user's preferences (with_defaults, called by the routes).
+    # Defaults are not validated, so an absent field stays None while an explicit null is
+    # refused on that field.
+    value_rating: ValueRating = Field(  # type: ignore[assignment]
+        None, description="Defaults to your preference default_value_rating.")
+    impact_level: ImpactLevel = Field(  # type: ignore[assignment]
+        None, description="Defaults to your preference default_impact_level.")
 
     _tags = field_validator("tags")(check_tags)
+
+    def with_defaults(self, defaults: Mapping[str, str]) -> Self:
+        """The draft with each of value_rating, impact_level and type that was left out
+        filled from `defaults` (backend.users.schemas.draft_defaults)."""
+        update = {f: kind(defaults[f]) for f, kind in _DEFAULTED.items()
+                  if f in defaults and getattr(self, f, "") is None}
+        return self.model_copy(update=update) if update else self
+
+
+_DEFAULTED = {"value_rating": ValueRating, "impact_level": ImpactLevel, "type": ActivityType}
 
 
 class DraftPatch(BaseModel):

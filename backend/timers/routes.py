@@ -19,6 +19,7 @@ from backend.timers.schemas import (
     TimerStart,
     TimerStop,
 )
+from backend.users.schemas import draft_defaults
 
 bp = Blueprint("timers", url_prefix="/v1/timers")
 
@@ -35,7 +36,8 @@ def _optional_body(request: Request, model: type) -> object:
      description="At most one timer runs per user; a second start answers 409. Body optional.")
 @authenticated
 async def start(request: Request) -> HTTPResponse:
-    body = _optional_body(request, TimerStart)
+    body = _optional_body(request, TimerStart).with_defaults(
+        draft_defaults(request.ctx.user.preferences))
     return json(await service.start(request.ctx.user.id, body), status=201)
 
 
@@ -81,7 +83,8 @@ async def cancel(request: Request) -> HTTPResponse:
      description="Creates an entry that lasted `minutes` and ended at end_time (default now).")
 @authenticated
 async def backfill(request: Request) -> HTTPResponse:
-    body = parse_body(request, Backfill)
+    body = parse_body(request, Backfill).with_defaults(
+        draft_defaults(request.ctx.user.preferences))
     entry = await service.backfill(request.ctx.user.id, body)
     await user_data_changed(request)
     return json(entry, status=201)

@@ -20,7 +20,8 @@ DraftTitle = Annotated[
 
 class TimerStart(EntryDraft):
     title: DraftTitle = ""
-    type: ActivityType = ActivityType.code
+    type: ActivityType = Field(  # type: ignore[assignment]
+        None, description="Defaults to your preference default_activity_type.")
 
 
 class TimerPatch(DraftPatch):

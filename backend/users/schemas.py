@@ -39,6 +39,16 @@ def effective_preferences(stored: dict[str, Any] | None) -> dict[str, Any]:
     return {k: stored.get(k, v) for k, v in PREFERENCE_DEFAULTS.items()}
 
 
+def draft_defaults(stored: dict[str, Any] | None) -> dict[str, str]:
+    """What an entry or timer created without value_rating or impact_level (or a timer
+    started without a type) gets: the user's preferences, so "default" means *their*
+    default and not a constant of the API."""
+    prefs = effective_preferences(stored)
+    return {"value_rating": prefs["default_value_rating"],
+            "impact_level": prefs["default_impact_level"],
+            "type": prefs["default_activity_type"]}
+
+
 class ProfileUpdate(BaseModel):
     """Omitted fields stay as they are. Changing the email needs `current_password`."""
 

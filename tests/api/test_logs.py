@@ -76,9 +76,11 @@ async def test_create_returns_entry_and_stores_row(alice, db):
 
 
 async def test_defaults(alice):
+    # value/impact left out take the user's preferences, which default to medium / team
+    # (tests/api/test_draft_defaults.py covers preferences that were changed).
     body = await create(alice)
     assert body["value_rating"] == "medium"
-    assert body["impact_level"] == "personal"
+    assert body["impact_level"] == "team"
     assert body["project_name"] is None and body["project_id"] is None
     assert body["tags"] == [] and body["description"] == ""
 

@@ -37,6 +37,9 @@ def wait_http(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = N
     raise RuntimeError(f"{url} did not answer within {timeout}s: {last}")
 
 
+START_SECONDS = 120.0
+
+
 class ApiProcess:
     """`englog-api` in a subprocess. Restartable, so tests can take the server away."""
 
@@ -53,7 +56,12 @@ class ApiProcess:
             [sys.executable, "-m", "backend.main", "--no-migrate", "--port", str(self.port)],
             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )
-        wait_http(self.url + "/live", proc=self.proc)
+        try:
+            # Generous: on a loaded 2-core box importing the API alone can take 30 s.
+            wait_http(self.url + "/live", timeout=START_SECONDS, proc=self.proc)
+        except BaseException:
+            self.kill()  # the fixture never yields, so nobody else would stop it
+            raise
 
     def kill(self) -> None:
         """SIGKILL: no graceful shutdown, requests in flight are cut off."""

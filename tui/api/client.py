@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from tui.api import endpoints as ep
 from tui.downloads import filename_from, free_path
 from tui.storage import TokenStore
 
@@ -174,12 +175,13 @@ class ApiClient:
         return r.json()
 
     async def _refresh(self, used: str | None) -> None:
-        async with self._refresh_lock:
+        async with self._refresh_lock, self.tokens.exclusive():
+            self.tokens.reload()
             if self.tokens.access_token != used and self.tokens.access_token:
-                return  # another request refreshed while we waited
+                return  # another request (or englog process) refreshed while we waited
             if not self.tokens.refresh_token:
                 raise SessionExpired()
-            r = await self._send("POST", "/v1/auth/refresh", None,
+            r = await self._send(ep.AUTH_REFRESH.method, ep.AUTH_REFRESH.path(), None,
                                  json={"refresh_token": self.tokens.refresh_token})
             if r.status_code != 200:
                 self.tokens.clear()
@@ -265,15 +267,15 @@ class ApiClient:
 
     # -- auth ----------------------------------------------------------------------------
     async def login(self, email: str, password: str) -> dict[str, Any]:
-        body = await self.request("POST", "/v1/auth/login", auth=False,
-                                  json={"email": email, "password": password})
+        body = await ep.call(self, ep.AUTH_LOGIN, {"email": email, "password": password},
+                             auth=False)
         self.tokens.save(body["access_token"], body["refresh_token"], body.get("user"))
         return body
 
     async def register(self, **fields: Any) -> dict[str, Any]:
         """Register, then log in with the same credentials. The server answers register the
         same way whether or not the email is taken (202), so only the login tells."""
-        await self.request("POST", "/v1/auth/register", auth=False, json=fields)
+        await ep.call(self, ep.AUTH_REGISTER, fields, auth=False)
         try:
             return await self.login(fields["email"], fields["password"])
         except ApiError as exc:
@@ -289,8 +291,7 @@ class ApiClient:
         self.tokens.clear()
         if refresh:
             try:
-                await self.request("POST", "/v1/auth/logout", auth=False,
-                                   json={"refresh_token": refresh})
+                await ep.call(self, ep.AUTH_LOGOUT, {"refresh_token": refresh}, auth=False)
             except (Unreachable, ApiError):
                 pass
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tui.api import endpoints as ep
 from tui.api.client import ApiClient, ApiError, Unreachable
 from tui.storage import read_json, write_private
 
@@ -102,14 +103,13 @@ class Outbox:
 
 
 async def _send_entry(api: ApiClient, item: dict[str, Any]) -> None:
-    await api.request("POST", "/v1/logs", json=item["body"],
-                      headers={"Idempotency-Key": item["key"]})
+    await ep.create_log(api, item["body"], idempotency_key=item["key"])
 
 
 async def _send_timer_start(api: ApiClient, item: dict[str, Any]) -> None:
     body = dict(item["body"])
     started_at = body.pop("started_at")
-    await api.request("POST", "/v1/timers/start", json=body)
+    await ep.start_timer(api, body)
     await _keep_true_start(api, started_at)
 
 
@@ -117,18 +117,18 @@ async def _keep_true_start(api: ApiClient, started_at: str) -> None:
     """The server starts a timer at its own "now"; move it back to when the user started it.
     A server that cannot edit the start (422) keeps its own: the timer still runs."""
     try:
-        await api.request("PATCH", "/v1/timers/current", json={"started_at": started_at})
+        await ep.call(api, ep.TIMER_UPDATE, {"started_at": started_at})
     except ApiError as exc:
         if exc.status not in (404, 422):
             raise
 
 
 async def _send_timer_stop(api: ApiClient, item: dict[str, Any]) -> None:
-    await api.request("POST", "/v1/timers/stop", json=item["body"])
+    await ep.stop_timer(api, item["body"])
 
 
 async def _timer_running_as(api: ApiClient, body: dict[str, Any]) -> bool:
-    current = await api.get("/v1/timers/current")
+    current = await ep.current_timer(api)
     timer = current.get("timer") if current.get("running") else None
     if timer and timer.get("title") == body.get("title", ""):
         await _keep_true_start(api, body["started_at"])
@@ -137,7 +137,7 @@ async def _timer_running_as(api: ApiClient, body: dict[str, Any]) -> bool:
 
 
 async def _no_timer_left(api: ApiClient, body: dict[str, Any]) -> bool:
-    current = await api.get("/v1/timers/current")
+    current = await ep.current_timer(api)
     return not current.get("running")
 
 
@@ -146,9 +146,9 @@ async def _entry_stored(api: ApiClient, body: dict[str, Any]) -> bool:
     end = datetime.fromisoformat(body["end_time"])
     # Date filters are read in the user's timezone, which may differ from the entry's
     # offset: a day either side covers every zone.
-    page = await api.get("/v1/logs", start_date=(start - timedelta(days=1)).date().isoformat(),
-                         end_date=(start + timedelta(days=1)).date().isoformat(),
-                         q=body["title"], limit=200)
+    page = await ep.list_logs(api, start_date=(start - timedelta(days=1)).date().isoformat(),
+                              end_date=(start + timedelta(days=1)).date().isoformat(),
+                              q=body["title"], limit=200)
     for e in page.get("items", []):
         if (e["title"] == body["title"] and e["type"] == body["type"]
                 and datetime.fromisoformat(e["start_time"]) == start

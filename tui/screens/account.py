@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
+from tui.api import endpoints as ep
 from tui.api.client import ApiError
 from tui.keymap import key_of
 from tui.screens.base import API_ERRORS
@@ -81,14 +82,14 @@ class AccountScreen(DataDialog):
 
     @work(exclusive=True, group="account-export")
     async def _export(self, fmt: str, folder: Path) -> None:
-        await self.download("#a-download", "/v1/users/me/export", {"format": fmt}, folder,
+        await self.download("#a-download", ep.ACCOUNT_EXPORT.path(), {"format": fmt}, folder,
                             f"englog-my-data.{fmt}", "Collecting your data…")
 
     # -- delete later ---------------------------------------------------------------------
     @work(exclusive=True, group="account-deletion")
     async def _load_deletion(self) -> None:
         try:
-            self.deletion = await self.englog.api.get("/v1/users/me/deletion")
+            self.deletion = await ep.get_deletion(self.englog.api)
         except ApiError as exc:
             if exc.status != 404:
                 self.fail(exc)
@@ -117,8 +118,7 @@ class AccountScreen(DataDialog):
             self.show_errors({"after_days": "a whole number of days, 1 to 90"})
             return
         try:
-            self.deletion = await self.englog.api.post("/v1/users/me/deletion",
-                                                       {"after_days": int(days)})
+            self.deletion = await ep.schedule_deletion(self.englog.api, int(days))
         except API_ERRORS as exc:
             self.fail(exc)
             return
@@ -129,7 +129,7 @@ class AccountScreen(DataDialog):
     async def _cancel(self) -> None:
         self.show_errors({})
         try:
-            await self.englog.api.delete("/v1/users/me/deletion")
+            await ep.cancel_deletion(self.englog.api)
         except ApiError as exc:
             if exc.status != 404:  # already gone: the screen just catches up
                 self.fail(exc)
@@ -160,8 +160,7 @@ class AccountScreen(DataDialog):
             return
         password = self.query_one("#a-password", Input).value
         try:
-            await self.englog.api.request("DELETE", "/v1/users/me",
-                                          json={"current_password": password})
+            await ep.delete_account(self.englog.api, {"current_password": password})
         except API_ERRORS as exc:
             self.fail(exc)
             return

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Select, Sparkline, Static
 
+from tui.api import endpoints as ep
 from tui.screens.base import MainScreen
 from tui.screens.common import hm, period_bounds
 from tui.widgets.bars import BarChart
@@ -94,7 +95,7 @@ class AnalyticsScreen(MainScreen):
         start, end = period_bounds(str(period), app.now().date(),
                                    app.preferences.get("week_start"))
         dates = {"start_date": start and start.isoformat(), "end_date": end and end.isoformat()}
-        dist = await app.api.get("/v1/analytics/time-distribution", group_by=group, **dates)
+        dist = await ep.time_distribution(app.api, group_by=group, **dates)
         chart = self.query_one("#distribution", BarChart)
         rows = [(str(i.get("label") or i.get("key")), i.get("minutes", 0))
                 for i in dist.get("items", [])]
@@ -104,14 +105,14 @@ class AnalyticsScreen(MainScreen):
         chart.set_data(rows)
         chart.border_subtitle = f"by {group} · {start:%d %b} – {end:%d %b}"
 
-        trends = await app.api.get("/v1/analytics/productivity-trends", weeks=12)
+        trends = await ep.productivity_trends(app.api, weeks=12)
         weeks = trends.get("weeks", [])
         self.query_one("#trend", BarChart).set_data(
             [(str(w.get("week_start"))[:10], w.get("minutes", 0)) for w in weeks])
         self.query_one("#hv-spark", Sparkline).data = [
             float(w.get("high_value_percentage") or 0) for w in weeks] or [0.0]
 
-        dash = await app.api.get("/v1/analytics/dashboard", **dates)
+        dash = await ep.analytics_dashboard(app.api, **dates)
         metrics = dash.get("metrics", {})
         totals = dash.get("totals", {})
         self.query_one("#metrics", Static).update(metrics_table(metrics))

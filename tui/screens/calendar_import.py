@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Static
 
+from tui.api import endpoints as ep
 from tui.keymap import key_of
 from tui.screens.base import API_ERRORS
 from tui.screens.dialog import DataDialog
@@ -116,9 +117,7 @@ class ImportScreen(DataDialog):
             self.query_one("#i-events", DataTable).focus()
 
     async def _send(self, data: bytes, fields: dict[str, str]) -> dict[str, Any]:
-        # Multipart, so a long list of chosen keys travels in the body, not the URL.
-        return await self.englog.api.post("/v1/import/calendar", None, files={
-            "file": ("calendar.ics", data, "text/calendar")}, data=fields)
+        return await ep.import_calendar(self.englog.api, data, fields)
 
     def _show(self, answer: dict[str, Any]) -> None:
         self.events = answer["events"]

@@ -1,4 +1,4 @@
-"""Formatting and fetching helpers shared by several screens."""
+"""Formatting helpers shared by several screens."""
 
 from __future__ import annotations
 
@@ -55,18 +55,6 @@ def period_bounds(period: str, today: date, week_start: str | None = None
 PERIOD_OPTIONS = [("All time", "all"), ("Today", "today"), ("Yesterday", "yesterday"),
                   ("This week", "week"), ("Last week", "last_week"), ("This month", "month"),
                   ("Last 30 days", "30d"), ("This year", "year")]
-
-
-async def fetch_all(app: EngLogApp, path: str, cap: int = 2000, **params: Any) -> list[dict]:
-    """Every item of a paged list (up to `cap`), 200 at a time."""
-    items: list[dict] = []
-    while len(items) < cap:
-        page = await app.api.get(path, limit=200, offset=len(items), **params)
-        batch = page.get("items", [])
-        items.extend(batch)
-        if not batch or len(items) >= page.get("total", 0):
-            break
-    return items
 
 
 def entry_time_range(app: EngLogApp, e: dict[str, Any]) -> str:

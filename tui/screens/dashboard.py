@@ -11,9 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
 from tui.actions import BY_ID
+from tui.api import endpoints as ep
 from tui.keymap import key_of
 from tui.screens.base import MainScreen
-from tui.screens.common import entry_time_range, fetch_all, hm, hms, week_bounds
+from tui.screens.common import entry_time_range, hm, hms, week_bounds
 from tui.widgets.bars import BarChart
 
 
@@ -59,13 +60,13 @@ class DashboardScreen(MainScreen):
 
     async def load(self) -> None:
         app = self.englog
-        current = await app.api.get("/v1/timers/current")
+        current = await ep.current_timer(app.api)
         # A start still waiting in the outbox is the user's timer until the server has it.
         app.timer = current.get("timer") if current.get("running") else app.queued_timer()
         self._tick()
         today = app.now().date()
         start, end = week_bounds(today, app.preferences.get("week_start"))
-        week = await fetch_all(app, "/v1/logs", start_date=start.isoformat(),
+        week = await ep.all_logs(app.api, start_date=start.isoformat(),
                                end_date=end.isoformat())
         todays = sorted((e for e in week if app.local(e["start_time"]).date() == today),
                         key=lambda e: e["start_time"])

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Select
 
+from tui.api import endpoints as ep
 from tui.api.client import Unreachable
 from tui.keymap import key_of
 from tui.screens.base import API_ERRORS, MainScreen
@@ -184,7 +185,7 @@ class EntriesScreen(MainScreen):
             return
         await self._refresh_project_options()
         try:
-            page = await self.englog.api.get("/v1/logs", limit=PAGE, offset=0, **params)
+            page = await ep.list_logs(self.englog.api, limit=PAGE, offset=0, **params)
         except Unreachable:
             if not self.items:
                 self._show_cached()
@@ -246,7 +247,7 @@ class EntriesScreen(MainScreen):
             return
         generation = self._generation
         try:
-            page = await self.englog.api.get("/v1/logs", limit=PAGE, offset=len(self.items),
+            page = await ep.list_logs(self.englog.api, limit=PAGE, offset=len(self.items),
                                              **self.params())
         except (*API_ERRORS, ValueError) as exc:
             self.message.show(self.englog.explain(exc))
@@ -310,7 +311,7 @@ class EntriesScreen(MainScreen):
             if not yes:
                 return
             try:
-                await self.englog.api.delete(f"/v1/logs/{entry['id']}")
+                await ep.delete_log(self.englog.api, entry["id"])
             except API_ERRORS as exc:
                 self.message.show(self.englog.explain(exc))
                 return

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
+from tui.api import endpoints as ep
 from tui.screens.common import IMPACT_OPTIONS, TYPE_OPTIONS, VALUE_OPTIONS, hm
 from tui.screens.forms import FormModal, select_value, split_tags
 from tui.widgets.form import Field
@@ -133,7 +134,7 @@ class EntryEditor(FormModal):
     async def submit(self) -> Any:
         body = self.body()
         if self.entry:
-            return await self.englog.api.patch(f"/v1/logs/{self.entry['id']}", body)
+            return await ep.update_log(self.englog.api, self.entry["id"], body)
         if body["project_id"] is None:
             del body["project_id"]
         entry = await self.englog.create_entry(body)

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, Static
 
+from tui.api import endpoints as ep
 from tui.keymap import key_of
 from tui.screens.common import period_bounds
 from tui.screens.dialog import DataDialog
@@ -99,7 +100,7 @@ class ExportScreen(DataDialog):
 
     @work(exclusive=True, group="export")
     async def _export(self, fmt: str, params: dict[str, Any], folder: Path) -> None:
-        if await self.download("#x-download", f"/v1/export/{fmt}", params, folder,
+        if await self.download("#x-download", ep.export_path(fmt), params, folder,
                                f"englog-export.{fmt}", WAITING[fmt]):
             self.query_one("#x-hint", Static).update("Export again with other settings, or "
                                                      "esc to close.")

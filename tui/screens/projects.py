@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
 
+from tui.api import endpoints as ep
 from tui.api.client import ApiError
 from tui.keymap import key_of
 from tui.screens.base import API_ERRORS, MainScreen
@@ -53,7 +54,7 @@ class ProjectsScreen(MainScreen):
 
     async def load(self) -> None:
         api = self.englog.api
-        page = await api.get("/v1/projects", limit=200)
+        page = await ep.list_projects(api)
         self.projects = page.get("items", [])
         self.englog.projects_cache = self.projects
         t = self.query_one("#projects", DataTable)
@@ -66,7 +67,7 @@ class ProjectsScreen(MainScreen):
                       hm(p.get("total_minutes")), dates, key=p["id"])
         if self.projects:
             t.move_cursor(row=min(row, len(self.projects) - 1))
-        tags = await api.get("/v1/tags", limit=200)
+        tags = await ep.list_tags(api)
         tt = self.query_one("#tags", DataTable)
         tt.clear()
         items = sorted(tags.get("items", []), key=lambda x: (-(x.get("usage_count") or 0),
@@ -95,7 +96,7 @@ class ProjectsScreen(MainScreen):
                         "create one.")
             return
         try:
-            s = await self.englog.api.get(f"/v1/projects/{p['id']}/stats")
+            s = await ep.project_stats(self.englog.api, p["id"])
         except API_ERRORS as exc:
             pane.update(self.englog.explain(exc))
             return
@@ -138,7 +139,7 @@ class ProjectsScreen(MainScreen):
             if not yes:
                 return
             try:
-                await self.englog.api.patch(f"/v1/projects/{p['id']}", {"status": "completed"})
+                await ep.update_project(self.englog.api, p["id"], {"status": "completed"})
             except API_ERRORS as exc:
                 self.message.show(self.englog.explain(exc))
                 return
@@ -160,7 +161,7 @@ class ProjectsScreen(MainScreen):
             if not yes:
                 return
             try:
-                await self.englog.api.delete(f"/v1/projects/{p['id']}")
+                await ep.delete_project(self.englog.api, p['id'])
             except API_ERRORS as exc:
                 self.message.show(_delete_refused(self.app, p, exc))
                 return
@@ -211,5 +212,5 @@ class ProjectEditor(FormModal):
                 "end_date": v["end_date"].strip() or None}
         api = self.englog.api
         if self.project:
-            return await api.patch(f"/v1/projects/{self.project['id']}", body)
-        return await api.post("/v1/projects", body)
+            return await ep.update_project(api, self.project["id"], body)
+        return await ep.create_project(api, body)

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from tui.actions import bindings_for
+from tui.api import endpoints as ep
 from tui.keymap import key_of
 from tui.quickadd import QuickEntry, parse
 from tui.screens.base import API_ERRORS
@@ -48,19 +49,13 @@ class QuickAddModal(FormModal):
     def parsed(self) -> tuple[QuickEntry, str | None]:
         app = self.englog
         q = parse(self.query_one("#line", Input).value, app.now(),
-                  app.preferences.get("default_activity_type"))
-        project_id = None
-        self.unknown_project = None
-        if q.project:
-            match = find_project(app.projects_cache, q.project)
-            if match:
-                project_id = match["id"]
-                q.project = match["name"]
-            else:
-                self.unknown_project = q.project
-                q.errors.append(f"no project named “{q.project}” — "
-                                f"{key_of(app, 'quick_add.create_project')} creates it")
-        return q, project_id
+                  projects=app.projects_cache, defaults=app.preferences)
+        self.unknown_project = q.unknown_project
+        if q.unknown_project:
+            # The parser names the unknown project; the preview also says how to create it.
+            q.errors = [f"{e} — {key_of(app, 'quick_add.create_project')} creates it"
+                        if e.startswith("no project named") else e for e in q.errors]
+        return q, q.project_id
 
     async def action_create_project(self) -> None:
         """Create the project the line names but that does not exist yet (offered in the
@@ -70,7 +65,7 @@ class QuickAddModal(FormModal):
         if not name:
             return
         try:
-            await self.englog.api.post("/v1/projects", {"name": name})
+            await ep.create_project(self.englog.api, {"name": name})
         except API_ERRORS as exc:
             self.fail(exc)
             return
@@ -99,10 +94,9 @@ class QuickAddModal(FormModal):
         grid.add_row("when", when or "—")
         grid.add_row("project", q.project or "—")
         grid.add_row("tags", " ".join("#" + t for t in q.tags) or "—")
-        prefs = self.englog.preferences
-        value = q.value_rating or f"{prefs.get('default_value_rating') or 'medium'} (default)"
-        impact = q.impact_level or \
-            f"{prefs.get('default_impact_level') or 'personal'} (default)"
+        # What will be stored: the typed value, else the user's default (said so).
+        value = q.value_rating or f"{q.value_shown or 'medium'} (default)"
+        impact = q.impact_level or f"{q.impact_shown or 'team'} (default)"
         grid.add_row("value/impact", f"{value} / {impact}")
         for err in q.errors:
             grid.add_row(Text("✗", style="red"), Text(err, style="red"))
@@ -123,13 +117,3 @@ class QuickAddModal(FormModal):
             errors = {"line": "; ".join(f"{k}: {v}" for k, v in errors.items())}
         super().show_errors(errors)
 
-
-def _norm(name: str) -> str:
-    return " ".join(name.lower().replace("-", " ").replace("_", " ").split())
-
-
-def find_project(projects: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
-    """The project a quick-add line names: case-insensitive, spaces and hyphens alike
-    ("@auth-modernization" is "Auth Modernization")."""
-    wanted = _norm(name)
-    return next((p for p in projects if _norm(p["name"]) == wanted), None)

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Markdown, ProgressBar, Select, Static
 
+from tui.api import endpoints as ep
 from tui.keymap import key_of
 from tui.screens.base import API_ERRORS, MainScreen
 from tui.widgets.form import Field, show_errors
@@ -66,7 +67,7 @@ class ReportsScreen(MainScreen):
         self.query_one("#report-view").border_title = "Report"
 
     async def load(self) -> None:
-        page = await self.englog.api.get("/v1/insights", limit=100)
+        page = await ep.list_reports(self.englog.api)
         self.reports = page.get("items", [])
         t = self.query_one("#r-list", DataTable)
         t.clear()
@@ -90,7 +91,7 @@ class ReportsScreen(MainScreen):
             body["period_end"] = end
         self._progress({"status": "requesting", "progress": 0, "stage": "sending request"})
         try:
-            report = await self.englog.api.post("/v1/insights/generate", body)
+            report = await ep.generate_report(self.englog.api, body)
         except API_ERRORS as exc:
             from tui.api.client import ApiError
 
@@ -112,12 +113,12 @@ class ReportsScreen(MainScreen):
         if report is not None:
             self._progress(report)
         try:
-            async for _event, state in self.englog.api.events(f"/v1/insights/{report_id}/events"):
+            async for _event, state in ep.report_events(self.englog.api, report_id):
                 report = {**(report or {}), **state}
                 self._progress(report)
                 if report.get("status") in DONE:
                     # The stream carries status only; the finished report has the content.
-                    report = await self.englog.api.get(f"/v1/insights/{report_id}")
+                    report = await ep.get_report(self.englog.api, report_id)
                     break
         except API_ERRORS:
             pass  # fall back to polling below
@@ -128,7 +129,7 @@ class ReportsScreen(MainScreen):
                     break
             await asyncio.sleep(POLL_SECONDS)
             try:
-                report = await self.englog.api.get(f"/v1/insights/{report_id}")
+                report = await ep.get_report(self.englog.api, report_id)
             except API_ERRORS as exc:
                 self.query_one("#r-stage", Static).update(
                     f"{self.englog.explain(exc)} Still watching; retrying.")
@@ -174,7 +175,7 @@ class ReportsScreen(MainScreen):
     @work(exclusive=True, group="open")
     async def open_report(self, report_id: str) -> None:
         try:
-            report = await self.englog.api.get(f"/v1/insights/{report_id}")
+            report = await ep.get_report(self.englog.api, report_id)
         except API_ERRORS as exc:
             self.message.show(self.englog.explain(exc))
             return

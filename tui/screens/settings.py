@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Select, Static, Switch
 
+from tui.api import endpoints as ep
 from tui.api.client import ApiError
 from tui.config import save_settings
 from tui.keymap import key_of
@@ -72,8 +73,8 @@ class SettingsScreen(MainScreen):
 
     async def load(self) -> None:
         api = self.englog.api
-        profile = await api.get("/v1/users/profile")
-        prefs = await api.get("/v1/users/preferences")
+        profile = await ep.get_profile(api)
+        prefs = await ep.get_preferences(api)
         prefs = prefs.get("preferences", prefs)
         self.saved_prefs = dict(prefs)  # to restore if the profile half of a save fails
         for key in PROFILE:
@@ -138,15 +139,15 @@ class SettingsScreen(MainScreen):
         """All or nothing over two endpoints: preferences first (nothing is stored if they
         are refused); if the profile is then refused, the old preferences are put back."""
         api = self.englog.api
-        saved = await api.put("/v1/users/preferences", prefs)
+        saved = await ep.put_preferences(api, prefs)
         try:
-            user = await api.put("/v1/users/profile", profile)
+            user = await ep.put_profile(api, profile)
         except API_ERRORS:
             previous = {k: v for k, v in getattr(self, "saved_prefs", {}).items()
                         if k in prefs}
             if previous:
                 try:
-                    await api.put("/v1/users/preferences", previous)
+                    await ep.put_preferences(api, previous)
                 except API_ERRORS:
                     pass  # the first error is the one to show
             raise

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
+from tui.api import endpoints as ep
 from tui.api.client import Unreachable
 from tui.quickadd import parse_duration
 from tui.screens.common import TYPE_OPTIONS
@@ -80,7 +81,7 @@ class BackfillModal(_TimerForm):
             raise ValueError({"minutes": "use a duration like 45m, 2h or 1h30"})
         body = self.common_body() | {"minutes": minutes}
         try:
-            entry = await self.englog.api.post("/v1/timers/backfill", body)
+            entry = await ep.backfill(self.englog.api, body)
         except Unreachable:
             # Offline, a backfill is just an entry ending now: queue it like any other.
             end = self.englog.now().replace(second=0, microsecond=0)
