@@ -324,3 +324,30 @@ async def test_palette_on_the_dashboard_finds_other_screens_actions(api_url, ali
 
 def text_of_prompt(prompt) -> str:
     return getattr(prompt, "plain", None) or str(prompt)
+
+
+# -- analytics explains its metrics ----------------------------------------------------------
+async def test_analytics_explains_each_metric(api_url, seeded, tmp_path):
+    from tests.tui.conftest import FROZEN, login
+    from tui.screens.analytics import METRICS, AnalyticsScreen
+
+    app = make_app(tmp_path, api_url, login(api_url, seeded["email"]), clock=FROZEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _dashboard(app, pilot)
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, AnalyticsScreen)
+                       and "Peak hour" in text_of(app.screen.query_one("#metrics")), "metrics")
+        await app.workers.wait_for_complete()
+        shown = " ".join(text_of(app.screen.query_one("#metrics")).split())
+        for _key, label, _fmt, meaning in METRICS:
+            assert label in shown
+            assert " ".join(meaning.split()) in shown, meaning
+        assert shown.count("Good:") == 9
+        # The totals line is whole at 80 columns (it read "6h30…").
+        widget = app.screen.query_one("#a-totals")
+        totals = text_of(widget).strip()
+        assert "entries over" in totals
+        needed = widget.get_content_height(widget.content_region.size, app.size,
+                                           widget.content_region.width)
+        assert needed <= max(widget.content_region.height, 1) or \
+            len(totals) <= widget.content_region.width, (totals, widget.content_region)

@@ -62,8 +62,9 @@ class AnalyticsScreen(MainScreen):
         with Horizontal(id="analytics-controls"):
             yield Select(PERIODS, value="30d", allow_blank=False, id="a-period", compact=True)
             yield Select(GROUPS, value="type", allow_blank=False, id="a-group", compact=True)
-            yield Static("", id="a-totals")
         with VerticalScroll(id="analytics"):
+            # Its own line, so the totals are never cut at 80 columns ("6h30…").
+            yield Static("", id="a-totals")
             with Horizontal(id="analytics-charts"):
                 yield BarChart(width=22, id="distribution", classes="panel")
                 with Vertical(id="analytics-trend"):

@@ -38,7 +38,9 @@ class DashboardScreen(MainScreen):
         self.query_one("#timer-panel").border_title = "Timer"
         table = self.query_one("#today", DataTable)
         table.border_title = "Today"
-        table.add_columns("When", "Time", "Type", "Title", "Project")
+        self._today_rows: list[tuple] = []
+        self._today_width = 0
+        self._size_today()
         self.query_one("#week-chart").border_title = "This week by type"
         self.query_one("#glance").border_title = "Value & impact this week"
         self.set_interval(1.0, self._tick)
@@ -58,6 +60,26 @@ class DashboardScreen(MainScreen):
         panel.update(f"[bold green]● {elapsed}[/]  {escape(title)}  [dim]{timer.get('type')}"
                      f" {escape(tags)}[/]{offline}\n{keys}")
 
+    def on_resize(self) -> None:
+        self._size_today()
+
+    def _size_today(self) -> None:
+        """Fixed widths for When/Time/Type; Title and Project share the rest, so Project
+        stays on screen at 80 columns (the left half is then ~38 wide)."""
+        width = self.size.width or self.app.size.width
+        if width == self._today_width:
+            return
+        self._today_width = width
+        inner = width // 2 - 4 - 2 - 10  # half the screen, the panel's chrome, cell padding
+        free = max(12, inner - 11 - 5 - 9)
+        project = max(6, free // 3)
+        table = self.query_one("#today", DataTable)
+        table.clear(columns=True)
+        for label, w in (("When", 11), ("Time", 5), ("Type", 9), ("Title", free - project),
+                         ("Project", project)):
+            table.add_column(label, width=w)
+        table.add_rows(self._today_rows)
+
     async def load(self) -> None:
         app = self.englog
         current = await ep.current_timer(app.api)
@@ -71,10 +93,11 @@ class DashboardScreen(MainScreen):
         todays = sorted((e for e in week if app.local(e["start_time"]).date() == today),
                         key=lambda e: e["start_time"])
         table = self.query_one("#today", DataTable)
+        self._today_rows = [(entry_time_range(app, e), hm(e["duration_minutes"]), e["type"],
+                             Text(e["title"]), Text(e.get("project_name") or ""))
+                            for e in todays]
         table.clear()
-        for e in todays:
-            table.add_row(entry_time_range(app, e), hm(e["duration_minutes"]),
-                          e["type"], e["title"], e.get("project_name") or "")
+        table.add_rows(self._today_rows)
         total_today = sum(e["duration_minutes"] for e in todays)
         goal = app.preferences.get("daily_goal_hours")
         goal_txt = f" of {goal}h goal" if goal else ""

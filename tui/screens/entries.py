@@ -54,8 +54,8 @@ class EntriesScreen(MainScreen):
                 yield Input(placeholder="from YYYY-MM-DD", id="f-from", compact=True)
                 yield Input(placeholder="to YYYY-MM-DD", id="f-to", compact=True)
                 yield Select(TYPE_OPTIONS, prompt="any type", id="f-type", compact=True)
-                yield Select([], prompt="any project", id="f-project", compact=True)
             with Horizontal(classes="filter-row"):
+                yield Select([], prompt="any project", id="f-project", compact=True)
                 yield Input(placeholder="#tag", id="f-tag", compact=True)
                 yield Select(VALUE_OPTIONS, prompt="any value", id="f-value", compact=True)
                 yield Select(IMPACT_OPTIONS, prompt="any impact", id="f-impact", compact=True)
@@ -63,8 +63,8 @@ class EntriesScreen(MainScreen):
         yield DataTable(id="entries", cursor_type="row", zebra_stripes=True, classes="panel")
 
     def _search_hint(self) -> str:
-        return (f"search… ({key_of(self.app, 'entries.search')})  ·  "
-                f"{key_of(self.app, 'entries.clear_filters')} clears all filters")
+        # The clear-filters key is in the footer; here only what fits at 80 columns.
+        return f"search… ({key_of(self.app, 'entries.search')})"
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -80,7 +80,8 @@ class EntriesScreen(MainScreen):
         """Size the columns to the table so every one, Impact included, stays visible; the
         title and project give up width first. True when the widths changed."""
         table = self.query_one("#entries", DataTable)
-        widths = column_widths(table.size.width or self.app.size.width - 4)
+        # The table spans the screen: its width is known before the table is laid out.
+        widths = column_widths(self.size.width or self.app.size.width)
         if widths == self._widths:
             return False
         self._widths = widths

@@ -48,7 +48,8 @@ def entry_row(app: Any, e: dict[str, Any], show_tags: bool) -> tuple[Any, ...]:
 
 
 def day_row(day: date, minutes: int, count: int) -> tuple[Any, ...]:
-    style = "bold"
+    """The day's header: its date (with the year: lists reach back), the day's subtotal,
+    the weekday and how many entries it holds, each in a column wide enough at 80x24."""
     label = f"{count} entr{'y' if count == 1 else 'ies'}"
-    return (Text(f"{day:%a %d %b}", style=style), Text(hm(minutes), style=style), "",
-            Text(f"{day:%Y} · {label}", style="dim"), "", "", "", "")
+    return (Text(f"{day.day:02d} {day:%b %Y}", style="bold"), Text(hm(minutes), style="bold"),
+            Text(f"{day:%A}", style="bold"), Text(label, style="dim"), "", "", "", "")

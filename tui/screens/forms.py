@@ -30,8 +30,8 @@ class FormModal(ModalScreen[Any]):
 
     DEFAULT_CSS = """
     FormModal { align: center middle; }
-    FormModal > #form-box { width: 86; max-height: 95%; height: auto; border: thick $primary;
-                            background: $surface; padding: 0 1; }
+    FormModal > #form-box { width: 86; max-width: 100%; max-height: 95%; height: auto;
+                            border: thick $primary; background: $surface; padding: 0 1; }
     FormModal #form-title { text-style: bold; padding: 0 0 1 0; }
     FormModal #form-general { color: $error; height: auto; }
     FormModal #form-general.-empty { display: none; }

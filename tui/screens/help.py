@@ -19,7 +19,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings_for("help")
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 104; height: 90%; border: thick $primary;
+    HelpScreen > VerticalScroll { width: 104; max-width: 100%; height: 90%; border: thick $primary;
                                   background: $surface; padding: 0 1; }
     """
 

@@ -40,7 +40,8 @@ class SettingsScreen(MainScreen):
             with Horizontal(classes="row"):
                 yield Field("First name", Input(id="first_name"), "first_name")
                 yield Field("Last name", Input(id="last_name"), "last_name")
-                yield Field("Timezone (IANA, e.g. Europe/Berlin)", Input(id="timezone"),
+                yield Field("Timezone (IANA)", Input(id="timezone",
+                                                     placeholder="e.g. Europe/Berlin"),
                             "timezone")
             yield Static("[b]Preferences[/b]")
             with Horizontal(classes="row"):
