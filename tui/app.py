@@ -27,6 +27,8 @@ from tui.screens.projects import ProjectsScreen
 from tui.screens.reports import ReportsScreen
 from tui.screens.settings import SettingsScreen
 from tui.storage import DraftStore, TokenStore, ViewCache
+from tui.timer_flow import TimerFlowMixin
+from tui.undo import UndoMixin
 
 # App actions from the registry that need a logged-in, unobstructed main screen.
 GATED_ACTIONS = {a.action.split("(")[0] for a in ACTIONS if a.scope == "app"} - {
@@ -36,7 +38,7 @@ MAIN_MODES = ("dashboard", "entries", "projects", "analytics", "reports", "setti
 
 
 
-class EngLogApp(App):
+class EngLogApp(TimerFlowMixin, UndoMixin, App):
     TITLE = "EngLog"
     CSS_PATH = "app.tcss"
     BINDINGS = bindings_for("app")

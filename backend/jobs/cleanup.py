@@ -9,6 +9,7 @@ from tortoise import connections
 
 from backend.auth import jobs as auth_jobs
 from backend.auth import lockout
+from backend.logs import snapshots
 from backend.queue.handlers import api_job
 
 log = logging.getLogger("englog.jobs.cleanup")
@@ -28,9 +29,11 @@ async def cleanup_tasks(older_than_days: int = TASK_RETENTION_DAYS) -> int:
         "DELETE FROM tasks WHERE status IN ('completed', 'failed', 'cancelled') "
         "AND completed_at < now() - make_interval(days => $1)", [older_than_days])
     # Idempotency keys only need to outlive a client's retries (an offline outbox).
-    return deleted + await _delete(
+    deleted += await _delete(
         "DELETE FROM entry_idempotency_keys WHERE created_at < now() - make_interval(days => $1)",
         [IDEMPOTENCY_RETENTION_DAYS])
+    # Entry versions kept for undo are useless once the undo window has passed.
+    return deleted + await snapshots.purge_expired()
 
 
 async def cleanup_insights(older_than_days: int = INSIGHT_RETENTION_DAYS) -> int:

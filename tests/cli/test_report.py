@@ -35,7 +35,7 @@ def test_weekly_report_waits_and_writes_the_markdown(report_stack: Stack, tmp_pa
             assert r.status_code == 201, r.text
     out = tmp_path / "week.md"
     r = sh.run("report", "weekly", "--from", "2025-03-10", "--to", "2025-03-16", "--wait",
-               "--out", str(out), "--json", timeout=900)
+               "--out", str(out), "--json", timeout=1700)
     assert r.returncode == 0, (r.stdout, r.stderr)
     result = json.loads(r.stdout)
     assert result["status"] == "completed" and result["out"] == str(out)

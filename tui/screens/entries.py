@@ -299,7 +299,13 @@ class EntriesScreen(MainScreen):
         if entry is None:
             await self.englog.action_new_entry()
             return
-        await self.englog.open_modal(EntryEditor(entry), lambda saved: saved and self.reload())
+
+        def after(saved: Any) -> None:
+            if saved:
+                self.englog.offer_undo(entry, "Edited")  # `entry` is the version before
+                self.reload()
+
+        await self.englog.open_modal(EntryEditor(entry), after)
 
     def action_delete(self) -> None:
         from tui.screens.confirm import ConfirmModal
@@ -317,7 +323,7 @@ class EntriesScreen(MainScreen):
                 self.message.show(self.englog.explain(exc))
                 return
             self.message.clear()
-            self.notify(f"Deleted “{entry['title']}”.")
+            self.englog.offer_undo(entry, "Deleted")
             self.englog.refresh_views()
 
         self.app.push_screen(ConfirmModal(f"Delete “{entry['title']}”?"), done)

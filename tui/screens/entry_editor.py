@@ -13,6 +13,7 @@ from tui.api import endpoints as ep
 from tui.screens.common import IMPACT_OPTIONS, TYPE_OPTIONS, VALUE_OPTIONS, hm
 from tui.screens.forms import FormModal, select_value, split_tags
 from tui.widgets.form import Field
+from tui.widgets.overlap import OverlapWarning
 
 
 def _parse_date(text: str) -> date:
@@ -79,6 +80,7 @@ class EntryEditor(FormModal):
             yield Field("Start", Input(f"{start:%H:%M}", id="start_time"), "start_time")
             yield Field("End", Input(f"{end:%H:%M}", id="end_time"), "end_time")
         yield Static("", id="span", classes="hint")
+        yield OverlapWarning(id="overlap")
         with Horizontal(classes="row"):
             yield Field("Value", Select(VALUE_OPTIONS, allow_blank=False, id="value_rating",
                                         value=e.get("value_rating") or app.preferences.get(
@@ -110,12 +112,15 @@ class EntryEditor(FormModal):
             start, end = self.period()
         except ValueError:
             text = ""
+            start = end = None
         else:
             minutes = int((end - start).total_seconds() // 60)
             next_day = " — ends the next day" if end.date() > start.date() else ""
             text = f"{hm(minutes)}, {start:%a %d %b %H:%M} → {end:%a %d %b %H:%M}{next_day}" \
                 if minutes > 0 else ""
         self.query_one("#span", Static).update(text)
+        # Warn (never block) while the times are typed; unparsable times clear the warning.
+        self.query_one(OverlapWarning).check(start, end, (self.entry or {}).get("id"))
 
     def body(self) -> dict[str, Any]:
         v = self.values()

@@ -18,6 +18,7 @@ from tui.screens.base import API_ERRORS
 from tui.screens.common import hm
 from tui.screens.forms import FormModal
 from tui.widgets.form import Field
+from tui.widgets.overlap import OverlapWarning
 
 
 class QuickAddModal(FormModal):
@@ -31,6 +32,7 @@ class QuickAddModal(FormModal):
         yield Field("Entry", Input(placeholder='1h30 code "Fix token refresh race" @project '
                                    "#bug-fix value:high impact:product", id="line"), "line")
         yield Static("", id="preview")
+        yield OverlapWarning(id="overlap")
         yield Static(f'[dim]duration · type · "title" · @project · #tag · value:high · '
                      f"impact:team · at 14:00 · yesterday — see "
                      f"{escape(key_of(self.app, 'nav.help'))} for the full syntax[/]")
@@ -79,6 +81,7 @@ class QuickAddModal(FormModal):
         # An error from the last save attempt described the old line, not this one.
         self.show_errors({})
         q, _ = self.parsed()
+        self.query_one(OverlapWarning).check(q.start_time, q.end_time)
         preview = self.query_one("#preview", Static)
         if not self.query_one("#line", Input).value.strip():
             preview.update(Text("Type a line to see what will be saved.", style="dim"))

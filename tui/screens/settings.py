@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,6 +62,11 @@ class SettingsScreen(MainScreen):
                             "weekly_report_email")
                 yield Field("Email when a report is ready", Switch(id="report_ready_email"),
                             "report_ready_email")
+            with Horizontal(classes="row"):
+                yield Field("End-of-day reminder email (workdays with nothing logged)",
+                            Switch(id="end_of_day_reminder_email"), "end_of_day_reminder_email")
+                yield Field("Reminder time (HH:MM, your timezone)",
+                            Input(id="end_of_day_reminder_time"), "end_of_day_reminder_time")
             yield Static("", id="settings-general")
             with Horizontal(classes="row"):
                 yield Button(f"Save ({key_of(self.app, 'settings.save')})", id="save",
@@ -89,8 +95,10 @@ class SettingsScreen(MainScreen):
                 select.value = Select.NULL
         goal = prefs.get("daily_goal_hours")
         self.query_one("#daily_goal_hours", Input).value = "" if goal is None else str(goal)
-        for key in ("weekly_report_email", "report_ready_email"):
+        for key in ("weekly_report_email", "report_ready_email", "end_of_day_reminder_email"):
             self.query_one(f"#{key}", Switch).value = bool(prefs.get(key))
+        self.query_one("#end_of_day_reminder_time", Input).value = str(
+            prefs.get("end_of_day_reminder_time") or "")
 
     @on(Button.Pressed, "#save")
     async def action_save(self) -> None:
@@ -113,8 +121,13 @@ class SettingsScreen(MainScreen):
             except ValueError:
                 show_errors(self, {"daily_goal_hours": "enter a number of hours"}, general)
                 return
-        for key in ("weekly_report_email", "report_ready_email"):
+        for key in ("weekly_report_email", "report_ready_email", "end_of_day_reminder_email"):
             prefs[key] = self.query_one(f"#{key}", Switch).value
+        if reminder_at := self.query_one("#end_of_day_reminder_time", Input).value.strip():
+            # "9:05" means 09:05; anything else is left for the API to judge (HH:MM).
+            prefs["end_of_day_reminder_time"] = ("0" + reminder_at
+                                                 if re.fullmatch(r"\d:\d\d", reminder_at)
+                                                 else reminder_at)
         try:
             user, saved = await self._save_both(profile, prefs)
         except API_ERRORS as exc:
