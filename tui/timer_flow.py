@@ -41,7 +41,7 @@ class TimerFlowMixin:
             return
         # Nothing to switch from: switching to something is just starting it.
         modal = SwitchTimerModal() if running else StartTimerModal()
-        self.push_screen(modal, self._after_timer_change)  # type: ignore[attr-defined]
+        await self.open_modal(modal, self._after_timer_change)  # type: ignore[attr-defined]
 
     async def action_timer_edit(self) -> None:
         from tui.screens.timer_workflow import EditTimerModal
@@ -54,4 +54,4 @@ class TimerFlowMixin:
         if not running:
             self.notify("No timer is running.", timeout=4)  # type: ignore[attr-defined]
             return
-        self.push_screen(EditTimerModal(), self._after_timer_change)  # type: ignore[attr-defined]
+        await self.open_modal(EditTimerModal(), self._after_timer_change)  # type: ignore[attr-defined]

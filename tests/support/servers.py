@@ -20,7 +20,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# 90 s: on a 2-core machine shared by several test runs the API took over 30 s to start.
+# 90 s: on the shared 2-core machine, with several suites running, a restart of the API
+# inside a test (offline flows) took over 30 s to answer.
 def wait_http(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     last: Exception | None = None

@@ -68,7 +68,8 @@ class EditTimerModal(_TimerForm):
 class SwitchTimerModal(_TimerForm):
     TITLE_TEXT = "Switch: log the running timer and start the next — enter to switch"
     DRAFT = "timer:switch"
-    SAVE_LABEL = "Switch (enter)"
+    SAVE_LABEL = "Switch"
+    SAVE_KEY = "enter"
 
     def compose_fields(self) -> ComposeResult:
         yield from self.common_fields()
