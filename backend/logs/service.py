@@ -9,10 +9,11 @@ from pydantic import BaseModel, ValidationError
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from backend.api.errors import field_error, not_found, pydantic_errors, validation_problem
+from backend.api.errors import ApiError, field_error, not_found, pydantic_errors, validation_problem
 from backend.api.periods import resolve_span
 from backend.db.setup import db
 from backend.logs import queries as sql
+from backend.logs import snapshots
 from backend.logs.schemas import EntryCreate, EntryPatch, EntryQuery
 from backend.tags.resolve import resolve_tag_ids
 
@@ -104,6 +105,8 @@ async def update_entry(
             owned = await conn.execute_query_dict(sql.OWNED_PROJECTS, [user_id, [new.project_id]])
             if not owned:
                 raise _project_error()
+        # Kept for undo (POST /v1/logs/{id}/restore), in the same transaction as the change.
+        await snapshots.snapshot_before_update(conn, user_id, entry_id)
         try:
             await conn.execute_query(sql.UPDATE_ENTRY, [entry_id, *_fields(user_id, new)])
         except IntegrityError as exc:
@@ -114,9 +117,20 @@ async def update_entry(
 
 
 async def delete_entry(user_id: uuid.UUID, entry_id: uuid.UUID) -> None:
-    rows = await db().execute_query_dict(sql.DELETE_ENTRY, [entry_id, user_id])
-    if not rows:
-        raise not_found("Log entry")
+    # Kept for undo: the snapshot is written by the same statement as the delete.
+    await snapshots.delete_entry(db(), user_id, entry_id)
+
+
+async def restore_entry(user_id: uuid.UUID, entry_id: uuid.UUID) -> dict[str, Any]:
+    """Undo the newest edit or deletion of the entry: it comes back exactly as it was."""
+    try:
+        async with in_transaction() as conn:
+            await snapshots.restore_row(conn, user_id, entry_id)
+            return await get_entry(user_id, entry_id, conn)
+    except IntegrityError as exc:
+        # The only reference that can have gone away meanwhile is the entry's project.
+        raise ApiError(409, "Conflict", "The entry's project has been deleted since, so the "
+                       "entry cannot be restored as it was.", kind="restore-conflict") from exc
 
 
 async def list_entries(user_id: uuid.UUID, tz: str, q: EntryQuery) -> tuple[list[dict], int]:

@@ -27,7 +27,7 @@ WORKER_TASK_TYPES = ("generate_insight", "send_email", "process_analytics")
 # Run inside the API by backend.queue.runner: they need the database, which workers never see.
 API_TASK_TYPES = (
     "cleanup_denylist", "cleanup_tasks", "cleanup_insights", "process_deletions",
-    "weekly_reports",
+    "weekly_reports", "eod_reminders",
 )
 
 
