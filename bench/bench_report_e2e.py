@@ -22,7 +22,7 @@ import httpx
 from englog.v1 import tasks_pb2 as pb
 from google.protobuf import json_format
 
-from bench.bench_report import Recording, raw_replay
+from bench.bench_report import Recording, load_raw, raw_replay
 from tests.support.servers import test_env
 from tests.support.stack import drop_stack_database, start_stack
 from tests.support.users import register
@@ -49,8 +49,8 @@ async def main() -> None:
     stack = start_stack(test_env(f"{PG}/englog_bench", f"englog-bench-{os.getpid()}:"),
                         tmp, "e2e")
     try:
-        worker = stack.start_worker("worker-1", ENGLOG_WORKER_SECTION_MAX_TOKENS=str(
-            WorkerSettings().section_max_tokens))
+        worker = stack.start_worker("worker-1", ENGLOG_WORKER_CLAIM_MAX_TOKENS=str(
+            WorkerSettings().claim_max_tokens))
         async with httpx.AsyncClient(base_url=stack.api.url, timeout=60) as client:
             for _ in range(600):  # the worker has loaded its model when it shows in /health
                 if "worker-1" in (await client.get("/health")).text:
@@ -92,10 +92,11 @@ async def main() -> None:
     s = WorkerSettings()
     backend = Recording(EmbeddedBackend(s.model_path, s.n_ctx, s.n_threads, s.seed))
     await backend.inner.load()
-    opts = ReportOptions(section_max_tokens=s.section_max_tokens,
-                         summary_max_tokens=s.summary_max_tokens)
+    opts = ReportOptions(claim_max_tokens=s.claim_max_tokens, temperature=s.temperature)
     replayed = await generate_report(request, backend, None, opts)
-    raw_s, raw_tokens = raw_replay(s, backend.calls)
+    raw_llm = load_raw(s)
+    raw_s, raw_tokens = raw_replay(raw_llm, s, backend.calls)
+    raw_llm.close()
 
     print(f"\nweekly report, {len(WEEK)} entries, model {body['model']}, {s.n_threads} threads")
     print(f"end to end (HTTP -> API -> gRPC/mTLS -> worker -> PostgreSQL): {e2e_s:.1f} s, "

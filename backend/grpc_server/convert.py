@@ -4,19 +4,16 @@
 from __future__ import annotations
 
 from englog.v1 import tasks_pb2 as pb
+from englog.v1.task_types import PAYLOADS
 from google.protobuf import json_format
 
-PAYLOADS = {
-    "generate_insight": pb.GenerateInsightRequest,
-    "send_email": pb.SendEmailRequest,
-    "process_analytics": pb.ProcessAnalyticsRequest,
-}
+__all__ = ["PAYLOADS", "task_to_proto", "result_of", "health_dict", "metrics_dict"]
 
 
 def task_to_proto(row: dict) -> pb.Task:
-    """Raises json_format.ParseError when the stored payload does not fit the message."""
-    payload = json_format.ParseDict(row["payload"] or {}, PAYLOADS[row["task_type"]](),
-                                    ignore_unknown_fields=True)
+    """Raises json_format.ParseError when the stored payload does not fit the message,
+    including a key the message does not have: a misspelt key must not vanish silently."""
+    payload = json_format.ParseDict(row["payload"] or {}, PAYLOADS[row["task_type"]]())
     task = pb.Task(
         id=str(row["id"]), task_type=row["task_type"], attempt=row["attempts"],
         max_attempts=row["max_attempts"],

@@ -65,8 +65,7 @@ def _as_response(task_row: dict, result_msg: Any) -> pb.GenerateInsightResponse 
         return result_msg
     result = task_row.get("result")
     if isinstance(result, dict) and result:
-        return json_format.ParseDict(result, pb.GenerateInsightResponse(),
-                                     ignore_unknown_fields=True)
+        return json_format.ParseDict(result, pb.GenerateInsightResponse())
     return None
 
 
@@ -124,7 +123,11 @@ async def store_result(task_row: dict, result_msg: Any, conn: Any, cache: Any = 
         return
     metadata = {"backend": msg.backend, "dropped_sentences": msg.dropped_sentences,
                 "fingerprint": msg.fingerprint, "attempts": int(task_row.get("attempts") or 0),
-                "task_id": str(task_row.get("id") or "")}
+                "task_id": str(task_row.get("id") or ""), "model_calls": msg.model_calls,
+                # How the sentence check treated each narrative section (issue 8).
+                "sentence_checks": [{"section": s.section, "kept": s.kept,
+                                     "regenerated": s.regenerated, "replaced": s.replaced}
+                                    for s in msg.sentence_checks]}
     rows = await conn.execute_query_dict(_COMPLETE_SQL, [
         insight_id, _clean(msg.title), _clean(msg.content_markdown), _clean(msg.summary),
         _clean(msg.model), max(0, msg.prompt_tokens), max(0, msg.completion_tokens),

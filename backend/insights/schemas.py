@@ -33,6 +33,13 @@ PERIOD_AS_DATES = ("A report covers whole days in your timezone: a timestamp ran
                    "the local days it spans, each end moved to the nearest local midnight.")
 
 
+class SectionCheck(BaseModel):
+    section: str
+    kept: int
+    regenerated: int
+    replaced: int
+
+
 class GenerateBody(BaseModel):
     """The spec's InsightRequest."""
 
@@ -103,6 +110,10 @@ class InsightOut(InsightSummary):
     completion_tokens: int
     generation_ms: int
     attempts: int
+    sentence_checks: list[SectionCheck] = Field(
+        default_factory=list, description="Per narrative section, how many generated "
+        "sentences passed the check first time (kept), after one regeneration (regenerated), "
+        "or were replaced by a plain sentence built from the facts (replaced).")
     updated_at: datetime
     cached: bool = False
 

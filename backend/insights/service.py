@@ -26,6 +26,7 @@ from backend.db.setup import db
 from backend.insights import results, views
 from backend.insights.facts import build_facts
 from backend.insights.fingerprint import data_state, fingerprint
+from backend.insights.payload import insight_payload
 from backend.insights.periods import previous_period
 from backend.queue.service import cancel_if_queued, enqueue
 
@@ -218,13 +219,10 @@ async def _create(owner: Owner, report_type: str, start: date, end: date, fp: st
                   facts: dict, entries: list[dict], options: dict, *,
                   scheduled: bool) -> Outcome:
     insight_id = uuid.uuid4()
-    payload = {
-        "insight_id": str(insight_id), "user_id": str(owner.id), "report_type": report_type,
-        "period_start": start.isoformat(), "period_end": end.isoformat(),
-        "user_name": owner.name, "timezone": owner.timezone, "facts_json": json.dumps(facts),
-        "entries": entries, "include_projects": options["include_projects"],
-        "focus_areas": options["focus_areas"], "fingerprint": fp,
-    }
+    payload = insight_payload(
+        insight_id=insight_id, user_id=owner.id, user_name=owner.name, timezone=owner.timezone,
+        report_type=report_type, start=start, end=end, facts=facts, entries=entries,
+        options=options, fingerprint=fp)
     async with in_transaction() as conn:
         # Two identical requests at once must not both start a generation.
         await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))",

@@ -118,6 +118,7 @@ def full_json(row: dict[str, Any]) -> dict[str, Any]:
         "completion_tokens": row["completion_tokens"],
         "generation_ms": row["generation_ms"],
         "attempts": int(row["task_attempts"] or metadata.get("attempts") or 0),
+        "sentence_checks": metadata.get("sentence_checks") or [],
         "updated_at": _iso(row["updated_at"]),
         "cached": False,
     }

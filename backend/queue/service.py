@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from englog.v1.task_types import PAYLOADS
+from google.protobuf import json_format
 from tortoise.transactions import in_transaction
 
 from backend.db.setup import db
@@ -23,7 +25,7 @@ from backend.queue import handlers
 log = logging.getLogger("englog.queue")
 
 CHANNEL = "englog_tasks"
-WORKER_TASK_TYPES = ("generate_insight", "send_email", "process_analytics")
+# The worker's task types are the payload oneof of englog.v1.Task (englog.v1.task_types).
 # Run inside the API by backend.queue.runner: they need the database, which workers never see.
 API_TASK_TYPES = (
     "cleanup_denylist", "cleanup_tasks", "cleanup_insights", "process_deletions",
@@ -53,7 +55,11 @@ async def enqueue(task_type: str, payload: dict, *, user_id=None, run_at: dateti
     """Insert a task (in `conn`'s transaction if given) and wake waiting claimers.
 
     With a dedupe_key already present, the existing task's id is returned and nothing changes.
+    A worker task's payload must fit its englog.v1 message exactly (ValueError otherwise), so
+    a misspelt key fails here, where the bug is, and not later on a worker.
     """
+    if task_type in PAYLOADS:
+        validate_payload(task_type, payload)
     target = db(conn)
     rows = await target.execute_query_dict(
         """
@@ -71,6 +77,13 @@ async def enqueue(task_type: str, payload: dict, *, user_id=None, run_at: dateti
     existing = await target.execute_query_dict(
         "SELECT id FROM tasks WHERE dedupe_key = $1", [dedupe_key])
     return existing[0]["id"]
+
+
+def validate_payload(task_type: str, payload: dict) -> None:
+    try:
+        json_format.ParseDict(json.loads(_json(payload)), PAYLOADS[task_type]())
+    except json_format.ParseError as exc:
+        raise ValueError(f"{task_type} payload does not fit its message: {exc}") from exc
 
 
 async def get_task(task_id, conn=None) -> dict | None:

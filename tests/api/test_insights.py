@@ -57,7 +57,10 @@ def _response(insight_id: str, **kw) -> pb.GenerateInsightResponse:
     fields = {"title": "Week 45: billing shipped", "content_markdown": "# Week 45\n\nShipped.",
               "summary": "3 entries, 180 minutes.", "model": "smollm2-135m",
               "backend": "embedded", "prompt_tokens": 900, "completion_tokens": 250,
-              "generation_ms": 4200, "dropped_sentences": 2, "fingerprint": "fp"}
+              "generation_ms": 4200, "dropped_sentences": 2, "fingerprint": "fp",
+              "model_calls": 9,
+              "sentence_checks": [pb.SectionCheck(section="Key Accomplishments", kept=1,
+                                                  regenerated=1, replaced=1)]}
     return pb.GenerateInsightResponse(insight_id=insight_id, **(fields | kw))
 
 
@@ -171,9 +174,10 @@ async def test_generate_stores_a_queued_report_and_its_task(client, db):
     msg = json_format.ParseDict(json.loads(task["payload"]), pb.GenerateInsightRequest())
     assert msg.insight_id == iid and msg.fingerprint == row["fingerprint"]
     assert len(msg.entries) == 3
-    facts = json.loads(msg.facts_json)
-    assert facts["totals"]["minutes"] == 180 and facts["totals"]["entries"] == 3
-    assert facts["counts"]["review"] == {"entries": 1, "minutes": 60}
+    # The facts travel typed (englog.v1.ReportFacts), not as JSON in a string.
+    facts = msg.facts
+    assert facts.totals.minutes == 180 and facts.totals.entries == 3
+    assert (facts.counts["review"].entries, facts.counts["review"].minutes) == (1, 60)
     assert await _counts(db, user.id) == (1, 1)
 
 
@@ -205,13 +209,16 @@ async def test_completion_stores_the_report_and_the_next_request_is_served_from_
     assert row["completed_at"] is not None and row["error"] is None
     meta = json.loads(row["metadata"])
     assert (meta["backend"], meta["dropped_sentences"], meta["fingerprint"],
-            meta["attempts"]) == ("embedded", 2, "fp", 0)
+            meta["attempts"], meta["model_calls"]) == ("embedded", 2, "fp", 0, 9)
+    checks = [{"section": "Key Accomplishments", "kept": 1, "regenerated": 1, "replaced": 1}]
+    assert meta["sentence_checks"] == checks
 
     r = await user.post(GEN, json=WEEK)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["cached"] is True and body["id"] == iid and body["status"] == "completed"
     assert body["content"] == "# Week 45\n\nShipped." and body["facts"]["totals"]["minutes"] == 180
+    assert body["sentence_checks"] == checks  # the per-section counts, exposed by the API
     assert await _counts(db, user.id) == (1, 1)  # no new task
     keys = [k async for k in redis_client.scan_iter(
         match=f"{redis_prefix}insight:{user.id}:weekly:*")]

@@ -14,6 +14,7 @@ import pytest
 from englog.v1 import tasks_pb2 as pb
 from google.protobuf import json_format
 
+from backend.insights.payload import facts_message
 from tests.support.rows import add_entry, add_project
 from tests.support.users import register
 
@@ -131,10 +132,19 @@ async def _payload(db, insight_id: str) -> pb.GenerateInsightRequest:
     return json_format.ParseDict(json.loads(raw), pb.GenerateInsightRequest())
 
 
+async def _facts(db, insight_id: str) -> dict:
+    """The facts stored with the report, after checking the task carries the same, typed."""
+    stored = json.loads(await db.fetchval(
+        "SELECT facts FROM generated_insights WHERE id = $1::uuid", insight_id))
+    msg = await _payload(db, insight_id)
+    assert msg.facts == json_format.ParseDict(facts_message(stored), pb.ReportFacts())
+    return stored
+
+
 async def test_month_facts_match_hand_computed_figures(october, db):
     body = await _generate_october(october)
     msg = await _payload(db, body["id"])
-    facts = json.loads(msg.facts_json)
+    facts = await _facts(db, body["id"])
 
     assert facts["period"] == {"start": "2026-10-01", "end": "2026-10-31", "days": 31,
                                "timezone": "America/New_York"}
@@ -158,10 +168,13 @@ async def test_month_facts_match_hand_computed_figures(october, db):
     # Two of the 9 metrics, to show they are the period's (analytics tests cover all 9):
     assert facts["metrics"]["high_value_percentage"] == 76.6        # 800 / 1045 = 76.56 %
     assert facts["metrics"]["collaboration_ratio"] == 0.273  # (30 + 150 + 105) / 1045
-    # Plain JSON all the way down: the stored copy is identical after a round trip.
-    stored = await db.fetchval("SELECT facts FROM generated_insights WHERE id = $1::uuid",
-                               body["id"])
-    assert json.loads(stored) == facts
+    # The task's typed copy holds the same figures under the same (spec) names.
+    typed = msg.facts
+    assert [(b.name, b.minutes) for b in typed.by_type] == list(BY_TYPE.items())
+    assert typed.metrics.high_value_percentage == 76.6
+    assert typed.metrics.collaboration_ratio == 0.273
+    assert (typed.totals.entries, typed.totals.minutes) == (TOTALS["entries"], TOTALS["minutes"])
+    assert typed.previous_period.start == "2026-08-31"
 
 
 async def test_month_payload_carries_entries_and_options(october, db):
@@ -192,7 +205,7 @@ async def test_month_payload_carries_entries_and_options(october, db):
 
 async def test_include_projects_restricts_every_figure(october, db):
     body = await _generate_october(october, ["Beacon"])
-    facts = json.loads((await _payload(db, body["id"])).facts_json)
+    facts = await _facts(db, body["id"])
     assert facts["projects_filter"] == ["Beacon"]
     # Beacon: E2 60 min review, E6 30 min meeting, E7 180 min debug (see BY_PROJECT).
     assert facts["totals"]["entries"] == 3 and facts["totals"]["minutes"] == 270
@@ -218,10 +231,12 @@ async def test_empty_previous_period_gives_null_change(client, db):
     r = await user.post("/v1/insights/generate", json={
         "report_type": "weekly", "period_start": "2026-11-02", "period_end": "2026-11-08"})
     assert r.status_code == 202, r.text
-    facts = json.loads((await _payload(db, r.json()["id"])).facts_json)
+    facts = await _facts(db, r.json()["id"])
     assert facts["previous_period"]["totals"]["minutes"] == 0
     # Nothing to compare with: no percentage is invented.
     assert facts["previous_period"]["change_pct"] == {"minutes": None, "entries": None}
+    typed = (await _payload(db, r.json()["id"])).facts.previous_period.change_pct
+    assert not typed.HasField("minutes") and not typed.HasField("entries")
     assert facts["top_high_value"] == [] and facts["top_high_impact"] == []
     assert facts["counts"] == {"mentoring": {"entries": 0, "minutes": 0},
                                "review": {"entries": 0, "minutes": 0}}

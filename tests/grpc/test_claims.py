@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from englog.v1 import tasks_pb2 as pb
 from englog.v1 import tasks_pb2_grpc as pb_grpc
 from google.protobuf import json_format
@@ -206,14 +207,38 @@ async def test_api_side_job_is_run_by_the_api(grpc_api, empty_queue, db):
     assert "deleted" in json.loads(row["result"])
 
 
+async def _insert_raw(db, task_type: str, payload: dict, priority: int) -> str:
+    # enqueue() itself refuses a payload that does not fit, so the bad one is written over a
+    # good one in the table (as an older API or a hand edit could have left it).
+    task_id = await enqueue(task_type, _email(0), priority=priority)
+    await db.execute("UPDATE tasks SET payload = $2::jsonb WHERE id = $1", task_id,
+                     json.dumps(payload))
+    return str(task_id)
+
+
 async def test_malformed_payload_fails_the_task_and_is_not_handed_out(queue, empty_queue, db):
-    bad = await enqueue("send_email", {"to": ["not", "a", "string"]}, priority=1)
+    bad = await _insert_raw(db, "send_email", {"to": ["not", "a", "string"]}, 1)
     good = await enqueue("send_email", _email(9), priority=2)
     r = await _claim(queue, "w1")
     assert r.task.id == str(good)
-    row = await db.fetchrow("SELECT status, last_error FROM tasks WHERE id = $1", bad)
+    row = await db.fetchrow("SELECT status, last_error FROM tasks WHERE id = $1::uuid", bad)
     assert row["status"] == "failed"
     assert "malformed payload" in row["last_error"]
+
+
+async def test_misspelt_payload_key_is_an_error_not_silently_dropped(queue, empty_queue, db):
+    misspelt = _email(10) | {"subjet": "typo"}
+    # At the source: the API never stores it ...
+    with pytest.raises(ValueError, match="subjet"):
+        await enqueue("send_email", misspelt)
+    assert await db.fetchval("SELECT count(*) FROM tasks WHERE payload ? 'subjet'") == 0
+    # ... and a stored one (an older API, a hand edit) fails at claim, naming the key.
+    bad = await _insert_raw(db, "send_email", misspelt, 1)
+    r = await _claim(queue, "w1")
+    assert r.has_task is False
+    row = await db.fetchrow("SELECT status, last_error FROM tasks WHERE id = $1::uuid", bad)
+    assert row["status"] == "failed"
+    assert "malformed payload" in row["last_error"] and "subjet" in row["last_error"]
 
 
 async def test_registration_enqueues_a_welcome_email_for_workers(grpc_api, queue, empty_queue):

@@ -4,6 +4,10 @@ Ollama cannot run here, so tests talk to this through the official `ollama` clie
 /api/chat and /api/generate (NDJSON when "stream" is true, which is Ollama's default; one JSON
 object otherwise), /api/tags, /api/show and /api/version, with Ollama's field names, and
 records every request so tests can assert what crossed the wire.
+
+`format` works as in Ollama: a JSON schema constrains decoding (through llama.cpp's grammar
+sampler, as Ollama does). `scripted` holds answers to send instead of the model's, one per
+chat/generate request, so a test can play a server that ignores `format` or breaks JSON.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class OllamaStandIn:
                                    verbose=False)
         self.lock = threading.Lock()
         self.requests: list[dict[str, Any]] = []
+        self.scripted: list[str] = []
         self.server: ThreadingHTTPServer | None = None
 
     # --- lifecycle ---
@@ -69,9 +74,17 @@ class OllamaStandIn:
     def known(self, name: str) -> bool:
         return name in (self.model_name, self.model_name.split(":")[0])
 
-    def stream_chat(self, messages: list[dict], options: dict):
+    def stream_chat(self, messages: list[dict], options: dict, fmt: Any = None):
         """Yield (piece, None) per token, then ("", stats)."""
         started = time.monotonic_ns()
+        with self.lock:
+            reply = self.scripted.pop(0) if self.scripted else None
+        if reply is not None:
+            yield reply, None
+            yield "", {"done_reason": "stop", "total_duration": 1, "load_duration": 0,
+                       "prompt_eval_count": 1, "prompt_eval_duration": 1, "eval_count": 1,
+                       "eval_duration": 1}
+            return
         n_predict = int(options.get("num_predict", 128))
         if n_predict < 0:
             n_predict = self.n_ctx
@@ -82,23 +95,41 @@ class OllamaStandIn:
             eval_started = time.monotonic_ns()
             count = 0
             reason = "stop"
-            for chunk in self.llm.create_chat_completion(
-                    messages=messages, max_tokens=n_predict, stream=True,
-                    temperature=float(options.get("temperature", 0.8)),
-                    seed=int(options.get("seed", -1)) if "seed" in options else None,
-                    repeat_penalty=float(options.get("repeat_penalty", 1.1))):
-                choice = chunk["choices"][0]
-                piece = choice["delta"].get("content") or ""
-                if piece:
-                    count += 1
-                    yield piece, None
-                if choice.get("finish_reason"):
-                    reason = choice["finish_reason"]
+            constrain = _schema_processor(self.llm, fmt)
+            try:
+                for chunk in self.llm.create_chat_completion(
+                        messages=messages, max_tokens=n_predict, stream=True,
+                        temperature=float(options.get("temperature", 0.8)),
+                        seed=int(options.get("seed", -1)) if "seed" in options else None,
+                        repeat_penalty=float(options.get("repeat_penalty", 1.1)),
+                        logits_processor=constrain):
+                    choice = chunk["choices"][0]
+                    piece = choice["delta"].get("content") or ""
+                    if piece:
+                        count += 1
+                        yield piece, None
+                    if choice.get("finish_reason"):
+                        reason = choice["finish_reason"]
+            finally:
+                if constrain:
+                    constrain[0].close()
         done = time.monotonic_ns()
         yield "", {"done_reason": reason, "total_duration": done - started,
                    "load_duration": 0, "prompt_eval_count": prompt_tokens,
                    "prompt_eval_duration": eval_started - started, "eval_count": count,
                    "eval_duration": done - eval_started}
+
+
+def _schema_processor(llm, fmt: Any):
+    """Ollama's structured outputs: `format` as a JSON schema becomes a grammar."""
+    if not isinstance(fmt, dict):
+        return None
+    import llama_cpp
+
+    from worker.llm.grammar import GrammarProcessor
+
+    gbnf = llama_cpp.LlamaGrammar.from_json_schema(json.dumps(fmt), verbose=False)._grammar
+    return llama_cpp.LogitsProcessorList([GrammarProcessor(llm, gbnf)])
 
 
 def _chatml(messages: list[dict]) -> str:
@@ -224,7 +255,7 @@ class _Handler(BaseHTTPRequestHandler):
             base["done"] = done
             return base
 
-        pieces = self.owner.stream_chat(messages, options)
+        pieces = self.owner.stream_chat(messages, options, body.get("format"))
         if stream:
             self._start_ndjson()
             for piece, stats in pieces:

@@ -65,6 +65,9 @@ async def test_generate_weekly_report_and_read_it(report_stack: Stack, tmp_path)
     assert "4.25 h (255 min)" in shown
     for section in ("Key Accomplishments", "Time Allocation Analysis", "Recommendations"):
         assert f"## {section}" in shown
+    # Accomplishments cite their entries as plain bracketed text, which the Markdown view
+    # shows as written (not a link, not markup).
+    assert "[Token refresh rotation, 2025-03-10]" in shown
     async with httpx.AsyncClient(base_url=report_stack.api.url, timeout=30) as client:
         listed = (await client.get("/v1/insights", headers=user.headers)).json()["items"]
     assert [i["status"] for i in listed] == ["completed"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 from englog.v1 import tasks_pb2 as pb
+from google.protobuf import json_format
 
 TYPES = ("code", "debug", "review", "meeting", "docs", "planning", "mentoring", "learning")
 PROJECTS = ("Atlas API", "Billing", "Search", "Mobile App")
@@ -78,7 +78,8 @@ def _r(x: float, places: int) -> float:
 
 
 def facts_for(entries: list[pb.LogEntry], start: date, end: date, tz: str = "UTC") -> dict:
-    """The facts shape the API sends (period, totals, distributions, 9 metrics, tops...)."""
+    """The facts the API sends, as an englog.v1.ReportFacts dict (period, totals,
+    distributions, the 9 metrics, tops...)."""
     total = sum(e.duration_minutes for e in entries)
     days = {e.start_time[:10] for e in entries}
     by = defaultdict(Counter)
@@ -106,42 +107,58 @@ def facts_for(entries: list[pb.LogEntry], start: date, end: date, tz: str = "UTC
 
     def top(key) -> list[dict]:
         best = sorted(entries, key=lambda e: (-key(e), -e.duration_minutes))[:3]
-        return [{"id": e.id, "title": e.title, "project": e.project,
-                 "duration_minutes": e.duration_minutes, "value_rating": e.value_rating,
-                 "impact_level": e.impact_level} for e in best]
+        return [{"title": e.title, "project": e.project, "minutes": e.duration_minutes,
+                 "type": e.type, "value": e.value_rating, "impact": e.impact_level,
+                 "date": e.start_time[:10]} for e in best]
+
+    def buckets(counter: Counter) -> list[dict]:
+        return [{"name": k, "minutes": m} for k, m in counter.items()]
+
+    def count(kind: str) -> dict:
+        return {"entries": sum(e.type == kind for e in entries),
+                "minutes": sum(e.duration_minutes for e in entries if e.type == kind)}
 
     collab = sum(by["type"][t] for t in ("meeting", "mentoring", "review"))
     high = by["value"]["high"]
+    metrics = {
+        "average_daily_hours": _r(total / 60 / len(days), 2) if days else 0,
+        "most_productive_day": max(weekdays, key=weekdays.get) if weekdays else "",
+        "activity_efficiency_score": pct(by["type"]["code"] + by["type"]["debug"]
+                                         + by["type"]["docs"]),
+        "focus_time_percentage": pct(focus),
+        "collaboration_ratio": _r(collab / total, 3) if total else 0,
+        "high_value_percentage": pct(high),
+        "company_impact_ratio": pct(by["impact"]["company"] + by["impact"]["product"]),
+        "value_impact_score": _r(100 * vi / (total * 12), 1) if total else 0,
+    }
+    if hours:
+        metrics["peak_productivity_hour"] = max(hours, key=lambda h: (hours[h], -h))
     return {
+        "report_type": "weekly",
+        "user": {"name": "Alex Doe", "timezone": tz},
         "period": {"start": start.isoformat(), "end": end.isoformat(), "timezone": tz,
                    "days": (end - start).days + 1},
         "totals": {"entries": len(entries), "minutes": total, "hours": _r(total / 60, 2),
                    "active_days": len(days)},
-        "by_type": dict(by["type"]),
+        "by_type": buckets(by["type"]),
         "by_project": [{"name": n, "minutes": m, "entries": c}
                        for n, (m, c) in sorted(projects.items(), key=lambda kv: -kv[1][0])],
-        "by_value": dict(by["value"]),
-        "by_impact": dict(by["impact"]),
-        "metrics": {
-            "average_daily_hours": _r(total / 60 / len(days), 2) if days else 0,
-            "peak_productivity_hour": max(hours, key=lambda h: (hours[h], -h)) if hours else None,
-            "most_productive_day": max(weekdays, key=weekdays.get) if weekdays else None,
-            "activity_efficiency_score": pct(by["type"]["code"] + by["type"]["debug"]
-                                             + by["type"]["docs"]),
-            "focus_time_percentage": pct(focus),
-            "collaboration_ratio": _r(collab / total, 3) if total else 0,
-            "high_value_percentage": pct(high),
-            "company_impact_ratio": pct(by["impact"]["company"] + by["impact"]["product"]),
-            "value_impact_score": _r(100 * vi / (total * 12), 1) if total else 0,
-        },
+        "by_value": buckets(by["value"]),
+        "by_impact": buckets(by["impact"]),
+        "metrics": metrics,
         "top_high_value": top(lambda e: vw[e.value_rating]),
         "top_high_impact": top(lambda e: iw[e.impact_level]),
-        "counts": {"mentoring": sum(e.type == "mentoring" for e in entries),
-                   "review": sum(e.type == "review" for e in entries)},
-        "previous": {"entries": 12, "minutes": 1200, "hours": 20, "active_days": 4},
-        "change": {"entries_pct": _r(100 * (len(entries) - 12) / 12, 1),
-                   "minutes_pct": _r(100 * (total - 1200) / 1200, 1)},
+        "counts": {"mentoring": count("mentoring"), "review": count("review")},
+        "previous_period": {
+            "totals": {"entries": 12, "minutes": 1200, "hours": 20, "active_days": 4},
+            "change_pct": {"entries": _r(100 * (len(entries) - 12) / 12, 1),
+                           "minutes": _r(100 * (total - 1200) / 1200, 1)}},
     }
+
+
+def facts_message(entries: list[pb.LogEntry], start: date, end: date,
+                  tz: str = "UTC") -> pb.ReportFacts:
+    return json_format.ParseDict(facts_for(entries, start, end, tz), pb.ReportFacts())
 
 
 def insight_request(entries: list[pb.LogEntry], start: date, end: date, report_type: str,
@@ -149,5 +166,5 @@ def insight_request(entries: list[pb.LogEntry], start: date, end: date, report_t
     return pb.GenerateInsightRequest(
         insight_id="ins-1", user_id="u-1", report_type=report_type,
         period_start=start.isoformat(), period_end=end.isoformat(), user_name="Alex Doe",
-        timezone="UTC", facts_json=json.dumps(facts_for(entries, start, end)), entries=entries,
+        timezone="UTC", facts=facts_message(entries, start, end), entries=entries,
         fingerprint="fp-123", **kw)

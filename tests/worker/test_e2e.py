@@ -66,6 +66,11 @@ async def test_report_and_ready_email_through_the_real_api(stack, smtp_server):
             assert "| Entries | 3 |" in content and "4.25 h (255 min)" in content
             for section in ("Key Accomplishments", "Recommendations"):
                 assert f"## {section}" in content
+            # Each accomplishment names its entry; the per-section check counts come back.
+            assert re.search(r"\[Ship export step \d, 2024-03-0[4-6]\]", content), content
+            assert {c["section"] for c in body["sentence_checks"]} >= {"Key Accomplishments"}
+            assert all(c["kept"] + c["regenerated"] + c["replaced"] >= 1
+                       for c in body["sentence_checks"])
             assert body["model"] == "SmolLM2-135M-Instruct.Q4_1"
             assert body["prompt_tokens"] > 0 and body["completion_tokens"] > 0
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from worker.config import WorkerSettings
 from worker.llm import make_backend
+from worker.reports import jobs
 from worker.reports.figures import allowed_figures, check_text
 
 
@@ -47,3 +49,17 @@ async def test_figure_check_on_real_model_output(embedded):
         assert "4711" not in sentence and "93.7" not in sentence
     if "4711" in out.text or "93.7" in out.text:
         assert result.dropped  # the model did state them, and they were dropped
+
+
+async def test_json_schema_constrains_the_answer_at_decode_time(embedded):
+    """The enum allows only the references given; the answer is JSON of the schema's shape,
+    whatever the model would rather say."""
+    schema = jobs.schema(["E1", "E2"], must_cite=True)
+    prompt = [{"role": "user", "content": "Tell me a joke about cats."}]  # no JSON asked for
+    # 160 tokens hold the longest answer the schema allows (a 220-character sentence).
+    out = await embedded.generate_json(prompt, schema, max_tokens=160, temperature=0.8)
+    assert out.finish_reason == "stop", out.text
+    answer = json.loads(out.text)
+    assert set(answer) == {"entries", "sentence"}
+    assert answer["entries"] and set(answer["entries"]) <= {"E1", "E2"}
+    assert 12 <= len(answer["sentence"]) <= 220

@@ -7,12 +7,18 @@ import json
 import httpx
 import ollama
 import pytest
+from englog.v1 import tasks_pb2 as pb
 
+from tests.support.faithfulness import narrative, weekly_request
+from tests.support.report_weeks import load_weeks
 from tests.support.servers import free_port
 from worker.config import WorkerSettings
 from worker.llm import RetryableLLMError, make_backend
 from worker.llm.base import LLMError
 from worker.llm.ollama_backend import OllamaBackend
+from worker.reports import generate_report, jobs
+from worker.reports.citations import cite, ref_of
+from worker.reports.sections import entry_template
 
 MESSAGES = [{"role": "system", "content": "You are terse."},
             {"role": "user", "content": "Name one benefit of code review."}]
@@ -83,3 +89,58 @@ async def test_refused_connection_raises_the_retryable_error():
         await backend.generate("hi", max_tokens=4)
     ok, detail = await backend.health()
     assert not ok and "unreachable" in detail
+
+
+# --- the report pipeline over Ollama: the same schema, the same checks ------------------------
+
+SCHEMA = jobs.schema(["E1", "E2"], must_cite=True)
+
+
+async def test_schema_crosses_the_wire_in_format_and_constrains_the_answer(ollama_standin):
+    backend = OllamaBackend(ollama_standin.url, "smollm2:135m", timeout_s=300, num_ctx=2048)
+    before = len(ollama_standin.requests)
+    out = await backend.generate_json(MESSAGES, SCHEMA, max_tokens=72, temperature=0.2)
+    await backend.close()
+
+    [req] = [r for r in ollama_standin.requests[before:] if r["path"] == "/api/chat"]
+    assert req["body"]["format"] == SCHEMA  # Ollama's structured outputs: the schema itself
+    answer = json.loads(out.text)  # constrained decoding: valid JSON of the schema's shape
+    assert set(answer) == {"entries", "sentence"}
+    assert 1 <= len(answer["entries"]) <= 2 and set(answer["entries"]) <= {"E1", "E2"}
+
+
+def _one_entry_request() -> pb.GenerateInsightRequest:
+    [week] = [w for w in load_weeks() if w.name == "one_entry"]
+    return weekly_request(week)
+
+
+async def test_report_over_ollama_rejects_answers_that_break_the_schema(ollama_standin):
+    req = _one_entry_request()
+    [entry] = req.entries
+    # A server that ignores `format`: evidence the prompt never offered, then no JSON at all.
+    ollama_standin.scripted[:] = [
+        '{"entries": ["E7"], "sentence": "You built an AI chatbot for customer service."}',
+        "You built an AI chatbot for customer service.",
+    ]
+    backend = OllamaBackend(ollama_standin.url, "smollm2:135m", timeout_s=300, num_ctx=2048)
+    before = len(ollama_standin.requests)
+    resp = await generate_report(req, backend)
+    await backend.close()
+
+    chats = [r["body"] for r in ollama_standin.requests[before:] if r["path"] == "/api/chat"]
+    assert len(chats) == resp.model_calls >= 4
+    for body in chats:  # every job sent its schema, allowing only the refs in its prompt
+        allowed = body["format"]["properties"]["entries"].get("items", {}).get("enum", [])
+        prompt = body["messages"][-1]["content"]
+        assert all(f"Work item {ref}:" in prompt for ref in allowed)
+        assert "Work item E2:" not in prompt or "E2" in allowed
+    md = resp.content_markdown
+    assert "chatbot" not in md and "customer" not in md  # never kept
+    sections = narrative(md)
+    # The accomplishment fell back to the templated sentence, with its citation.
+    assert sections["Key Accomplishments"] == f"- {entry_template(entry)} {cite([ref_of(entry)])}"
+    checks = {s.section: s for s in resp.sentence_checks}
+    assert checks["Key Accomplishments"].replaced == 1
+    assert checks["Key Accomplishments"].kept == checks["Key Accomplishments"].regenerated == 0
+    assert resp.dropped_sentences >= 2 and resp.backend == "ollama"
+    assert ollama_standin.scripted == []

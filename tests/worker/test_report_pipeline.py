@@ -1,30 +1,26 @@
-"""The report pipeline with the real embedded model: facts tables, sections, figure check."""
+"""The report pipeline with the real embedded model: facts tables, code-chosen sections,
+checked and cited sentences, week digests out, long periods composed from digests in."""
 
 from __future__ import annotations
 
-import json
-import re
-from datetime import date
+from datetime import date, timedelta
 
-from tests.worker.synthetic import insight_request, random_entries, week_entries
-from worker.reports import ReportOptions, generate_report
-from worker.reports.figures import allowed_figures, numbers_in, split_sentences
-from worker.reports.prompts import SECTIONS
+from englog.v1 import tasks_pb2 as pb
 
-SMALL = ReportOptions(section_max_tokens=48, summary_max_tokens=24)
-
-
-def narrative(markdown: str) -> dict[str, str]:
-    parts = re.split(r"^## ", markdown, flags=re.M)
-    return {p.split("\n", 1)[0].strip(): p.split("\n", 1)[1].split("\n---\n")[0].strip()
-            for p in parts[1:]}
+from tests.support.faithfulness import lines_of, narrative
+from tests.worker.synthetic import facts_message, insight_request, random_entries, week_entries
+from worker.reports import generate_report, select
+from worker.reports.citations import Ref, cite, ref_of
+from worker.reports.digests import by_week
+from worker.reports.sections import ACCOMPLISHMENTS, TITLES
 
 
-async def test_weekly_report_has_exact_facts_and_all_sections(embedded):
-    req = insight_request(week_entries(), date(2024, 3, 4), date(2024, 3, 10), "weekly",
+async def test_weekly_report_has_exact_facts_cited_sections_and_its_digest(embedded):
+    entries = week_entries()
+    req = insight_request(entries, date(2024, 3, 4), date(2024, 3, 10), "weekly",
                           focus_areas=["code quality"])
     seen: list[tuple[int, str]] = []
-    resp = await generate_report(req, embedded, lambda p, s: seen.append((p, s)), SMALL)
+    resp = await generate_report(req, embedded, lambda p, s: seen.append((p, s)))
     md = resp.content_markdown
 
     assert resp.title == "Weekly Report — Alex Doe: 2024-03-04 to 2024-03-10"
@@ -39,48 +35,100 @@ async def test_weekly_report_has_exact_facts_and_all_sections(embedded):
     assert "| Peak hour | 09:00 |" in md and "| Most productive day | Tuesday |" in md
     assert "| Focus time | 80% |" in md and "| Collaboration ratio | 0.167 |" in md
     assert "| Minutes | 1,350 | 1,200 | +12.5% |" in md
-    assert "- Mentoring sessions: 1" in md and "- Review sessions: 2" in md
-    assert "Fix race in payment webhook (Billing) — 105 min [high/company]" in md
+    assert "- Mentoring sessions: 1 (1 h)" in md and "- Review sessions: 2 (1.25 h)" in md
 
     sections = narrative(md)
-    for section in SECTIONS:
-        assert sections.get(section.title), f"missing or empty section {section.title}"
-    # No narrative sentence states a number the facts do not contain.
-    allowed = allowed_figures(json.loads(req.facts_json),
-                              *(f"{e.title} {e.start_time} {e.duration_minutes}"
-                                for e in req.entries))
-    for section in SECTIONS:
-        for sentence in split_sentences(sections[section.title]):
-            stray = [n for n in numbers_in(sentence.lstrip("- ")) if not allowed.allows(n)]
-            assert not stray, f"{section.title}: {sentence!r} states {stray}"
+    assert list(sections) == list(TITLES) and all(sections.values())
+    # Accomplishments are the heaviest entries (value x impact x minutes), each cited.
+    expected = select.accomplishments(entries)
+    acc = [line for line in lines_of(md, entries) if line.section == ACCOMPLISHMENTS]
+    assert [line.cited for line in acc] == [[e] for e in expected]
+    assert all(line.refs and not line.unresolved for line in acc)
 
+    checks = {s.section: s for s in resp.sentence_checks}
+    a = checks[ACCOMPLISHMENTS]
+    assert a.kept + a.regenerated + a.replaced == len(expected)
+    assert resp.model_calls == sum(c.kept + 2 * c.regenerated + 2 * c.replaced
+                                   for c in resp.sentence_checks)
     assert resp.backend == "embedded" and resp.model == "SmolLM2-135M-Instruct.Q4_1"
-    assert resp.prompt_tokens > 500 and resp.completion_tokens > 0
-    assert resp.generation_ms > 0 and resp.dropped_sentences >= 0
+    assert resp.prompt_tokens > 0 and resp.completion_tokens > 0
     assert resp.fingerprint == "fp-123" and resp.insight_id == "ins-1"
     assert resp.summary == "15 entries, 22.5 h over 5 active days; most time on code, mainly " \
                            "in Atlas API."
+    # The week's digest: its facts and the accomplishments as highlights, best first.
+    [digest] = resp.new_digests
+    assert digest.week_start == "2024-03-04" and digest.facts == req.facts
+    assert [h.entry_id for h in digest.highlights] == [e.id for e in expected]
+    assert [h.score for h in digest.highlights] == [select.score(e) for e in expected]
+    assert all(h.sentence and h.title and h.date for h in digest.highlights)
     percents = [p for p, _ in seen]
     assert percents == sorted(percents) and percents[-1] == 100
-    assert [s for _, s in seen if s.startswith("writing")] == \
-        [f"writing {s.title}" for s in SECTIONS]
+    assert {s for _, s in seen if s.startswith("writing")} == {f"writing {t}" for t in TITLES}
 
 
-async def test_long_period_is_summarized_in_stages_and_fits_the_window(embedded):
-    start, end = date(2024, 1, 1), date(2024, 3, 31)
-    entries = random_entries(start, 91, 300)
-    req = insight_request(entries, start, end, "quarterly")
+def _stored_digest(monday: date, i: int) -> pb.WeekDigest:
+    day = (monday + timedelta(days=1)).isoformat()
+    return pb.WeekDigest(week_start=monday.isoformat(), fingerprint=f"fp-{i}", highlights=[
+        pb.Highlight(entry_id=f"d{i}a", sentence=f"You finished stored item {i}.",
+                     title=f"Stored item {i}", date=day, score=10.0 * i),
+        pb.Highlight(entry_id=f"d{i}b", sentence=f"You reviewed stored item {i}.",
+                     title=f"Stored review {i}", date=day, score=1.0)])
+
+
+async def test_quarter_composes_from_digests_and_digests_the_weeks_it_got_entries_for(
+        embedded):
+    start, end = date(2024, 1, 1), date(2024, 3, 31)   # 13 ISO weeks, Monday to Sunday
+    fresh_start = start + timedelta(weeks=10)          # weeks 11-13 come as entries
+    entries = random_entries(fresh_start, 21, 60)
+    stored = [_stored_digest(start + timedelta(weeks=i), i) for i in range(10)]
+    # One stored highlight outweighs everything: re-ranking by score must put it first.
+    stored[3].highlights[0].score = 1e9
+    fresh_weeks = list(by_week(entries))
+    wanted = [pb.WeekDigest(week_start=w, fingerprint=f"fp-{w}",
+                            facts=facts_message(ws, date.fromisoformat(w),
+                                                date.fromisoformat(w) + timedelta(days=6)))
+              for w, ws in by_week(entries).items()]
+    req = insight_request(entries, start, end, "quarterly", digests=stored,
+                          weeks_to_digest=wanted)
     seen: list[str] = []
-    resp = await generate_report(req, embedded, lambda p, s: seen.append(s), SMALL)
+    resp = await generate_report(req, embedded, lambda p, s: seen.append(s))
 
-    weeks = [s for s in seen if s.startswith("summarizing week")]
-    months = [s for s in seen if s.startswith("summarizing month")]
-    # 2024-01-01 is a Monday and 2024-03-31 a Sunday: exactly 13 ISO weeks.
-    assert len(weeks) == 13 and weeks[-1] == "summarizing week 13/13"
-    assert len(months) == 3
-    assert "| Entries | 300 |" in resp.content_markdown
-    sections = narrative(resp.content_markdown)
-    assert all(sections.get(s.title) for s in SECTIONS)
-    # Every call fit the 2048-token window (llama.cpp would have raised otherwise), and the
-    # staged path made one call per week and month plus one per section.
-    assert resp.prompt_tokens > 0 and resp.completion_tokens > 0
+    md = resp.content_markdown
+    assert "| Entries | 60 |" in md  # the facts are the API's, for the whole period
+    sections = narrative(md)
+    acc = sections[ACCOMPLISHMENTS].splitlines()
+    assert len(acc) == select.LONG_ACCOMPLISHMENTS
+    top = stored[3].highlights[0]
+    assert acc[0] == f"- {top.sentence} {cite([Ref(top.title, top.date)])}"
+    # The other four are the heaviest of the stored highlights and the fresh weeks' entries.
+    fresh_best = select.ranked(entries)[:4]
+    assert all(any(cite([ref_of(e)]) in line for line in acc[1:]) for e in fresh_best[:2])
+    # One digest per week the API asked for, with its fingerprint and facts copied back.
+    assert [d.week_start for d in resp.new_digests] == fresh_weeks
+    for d, w in zip(resp.new_digests, wanted, strict=True):
+        assert (d.fingerprint, d.facts) == (w.fingerprint, w.facts)
+        week_ids = {e.id for e in by_week(entries)[d.week_start]}
+        assert d.highlights and {h.entry_id for h in d.highlights} <= week_ids
+        assert all(h.sentence for h in d.highlights)
+    # A handful of model jobs, not one summary per week and month.
+    assert not any(s.startswith("summarizing") for s in seen)
+    assert resp.model_calls <= 2 * (select.LONG_ACCOMPLISHMENTS + select.LONG_TECHNICAL + 3)
+
+
+async def test_digest_only_task_words_the_highlights_and_writes_no_report(embedded):
+    entries = week_entries()
+    facts = facts_message(entries, date(2024, 3, 4), date(2024, 3, 10))
+    req = insight_request(entries, date(2024, 3, 4), date(2024, 3, 10), "weekly",
+                          weeks_to_digest=[pb.WeekDigest(week_start="2024-03-04",
+                                                         fingerprint="fp-w", facts=facts)])
+    req.insight_id = ""
+    resp = await generate_report(req, embedded)
+
+    assert resp.content_markdown == "" and resp.title == ""
+    [digest] = resp.new_digests
+    assert (digest.week_start, digest.fingerprint) == ("2024-03-04", "fp-w")
+    assert [h.entry_id for h in digest.highlights] == \
+        [e.id for e in select.accomplishments(entries)]
+    checks = {s.section: s for s in resp.sentence_checks}
+    assert set(checks) == {ACCOMPLISHMENTS}
+    assert resp.model_calls <= 2 * len(digest.highlights)

@@ -48,6 +48,14 @@ class LLMBackend(abc.ABC):
                        temperature: float = 0.2) -> Completion: ...
 
     @abc.abstractmethod
+    async def generate_json(self, prompt: Prompt, schema: dict, max_tokens: int = 128,
+                            temperature: float = 0.2) -> Completion:
+        """Generate text constrained at decode time to JSON matching `schema` (a JSON Schema).
+
+        The backend enforces the schema while sampling; callers still parse and validate the
+        text, because a cut-off answer (max_tokens) or a misbehaving server can break it."""
+
+    @abc.abstractmethod
     async def health(self) -> tuple[bool, str]: ...
 
     @abc.abstractmethod

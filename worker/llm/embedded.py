@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import json
 import os
 import threading
 import time
+from functools import lru_cache
 
 from worker.llm.base import Completion, LLMBackend, LLMError, Prompt, as_messages
+from worker.llm.grammar import GrammarProcessor
 
 # One model per process: the weights are shared by every claim loop, and llama.cpp contexts are
 # not safe for concurrent use, so generation is serialized by this lock.
@@ -33,6 +36,15 @@ def _load(path: str, n_ctx: int, n_threads: int):
                                     n_batch=512, verbose=False)
             _models[key] = model
         return model
+
+
+@lru_cache(maxsize=64)
+def _gbnf(schema_json: str) -> str:
+    """llama.cpp's GBNF grammar for a JSON schema: sampling can then only produce tokens that
+    keep the output valid JSON of that shape (enums included). Cached: reports reuse schemas."""
+    import llama_cpp
+
+    return llama_cpp.LlamaGrammar.from_json_schema(schema_json, verbose=False)._grammar
 
 
 @atexit.register
@@ -73,13 +85,24 @@ class EmbeddedBackend(LLMBackend):
             return 0
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    def _generate_sync(self, messages, max_tokens: int, temperature: float) -> Completion:
+    def _generate_sync(self, messages, max_tokens: int, temperature: float,
+                       schema: dict | None = None) -> Completion:
+        import llama_cpp
+
         llm = self.llm
         with _gen_lock:
             started = time.perf_counter()
-            out = llm.create_chat_completion(messages=messages, max_tokens=max_tokens,
-                                             temperature=temperature, seed=self.seed,
-                                             repeat_penalty=1.1)  # Ollama's default
+            constrain = (GrammarProcessor(llm, _gbnf(json.dumps(schema, sort_keys=True)))
+                         if schema is not None else None)
+            try:
+                out = llm.create_chat_completion(
+                    messages=messages, max_tokens=max_tokens, temperature=temperature,
+                    seed=self.seed, repeat_penalty=1.1,  # Ollama's default
+                    logits_processor=llama_cpp.LogitsProcessorList([constrain])
+                    if constrain else None)
+            finally:
+                if constrain:
+                    constrain.close()
             elapsed = int((time.perf_counter() - started) * 1000)
         choice = out["choices"][0]
         usage = out.get("usage") or {}
@@ -94,6 +117,14 @@ class EmbeddedBackend(LLMBackend):
 
     async def generate(self, prompt: Prompt, max_tokens: int = 128,
                        temperature: float = 0.2) -> Completion:
+        return await self._run(prompt, max_tokens, temperature, None)
+
+    async def generate_json(self, prompt: Prompt, schema: dict, max_tokens: int = 128,
+                            temperature: float = 0.2) -> Completion:
+        return await self._run(prompt, max_tokens, temperature, schema)
+
+    async def _run(self, prompt: Prompt, max_tokens: int, temperature: float,
+                   schema: dict | None) -> Completion:
         messages = as_messages(prompt)
         # Never ask for more than the window leaves; llama.cpp would raise mid-task otherwise.
         room = self.n_ctx - self.count_message_tokens(messages)
@@ -101,7 +132,7 @@ class EmbeddedBackend(LLMBackend):
             raise LLMError(f"prompt of ~{self.n_ctx - room} tokens exceeds the {self.n_ctx} window")
         try:
             return await asyncio.to_thread(self._generate_sync, messages,
-                                           min(max_tokens, room), temperature)
+                                           min(max_tokens, room), temperature, schema)
         except ValueError as exc:  # llama.cpp reports context overflow as ValueError
             raise LLMError(str(exc)) from exc
 

@@ -56,6 +56,15 @@ class OllamaBackend(LLMBackend):
 
     async def generate(self, prompt: Prompt, max_tokens: int = 128,
                        temperature: float = 0.2) -> Completion:
+        return await self._chat(prompt, max_tokens, temperature, None)
+
+    async def generate_json(self, prompt: Prompt, schema: dict, max_tokens: int = 128,
+                            temperature: float = 0.2) -> Completion:
+        # Ollama's structured outputs: `format` takes a JSON schema and constrains decoding.
+        return await self._chat(prompt, max_tokens, temperature, schema)
+
+    async def _chat(self, prompt: Prompt, max_tokens: int, temperature: float,
+                    schema: dict | None) -> Completion:
         options = {"num_predict": max_tokens, "temperature": temperature, "num_ctx": self.num_ctx}
         if self.seed is not None:
             options["seed"] = self.seed
@@ -66,7 +75,8 @@ class OllamaBackend(LLMBackend):
             # Streaming keeps the connection busy, so a slow generation is not mistaken for a
             # dead server by the read timeout, which then applies per chunk.
             stream = await self.client.chat(model=self.model, messages=as_messages(prompt),
-                                            options=options, stream=True)
+                                            options=options, stream=True,
+                                            format=schema)
             async for part in stream:
                 parts.append(part.message.content or "")
                 if part.done:

@@ -1,13 +1,15 @@
-"""Read the API's facts JSON (tolerating missing keys) and render it as Markdown by code.
+"""Read the API's facts (englog.v1.ReportFacts) and render them as Markdown by code.
 
 Every figure in a report comes from here; the LLM never produces a table or a total.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from englog.v1 import tasks_pb2 as pb
+from google.protobuf import json_format
 
 METRICS: tuple[tuple[str, str, str], ...] = (
     # key (the product spec's ProductivityMetrics names), label, unit
@@ -65,13 +67,13 @@ class Facts:
     totals: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, facts_json: str) -> Facts:
-        try:
-            raw = json.loads(facts_json) if facts_json else {}
-        except json.JSONDecodeError:
-            raw = {}
-        if not isinstance(raw, dict):
-            raw = {}
+    def from_message(cls, msg: pb.ReportFacts) -> Facts:
+        """The message in dict form: zero figures present, absent optionals (no peak hour,
+        no change against an empty previous period) left out, so they render as "—"."""
+        raw = json_format.MessageToDict(msg, preserving_proto_field_name=True,
+                                        always_print_fields_with_no_presence=True)
+        if not msg.metrics.most_productive_day:
+            raw.get("metrics", {}).pop("most_productive_day", None)
         return cls(raw=raw, period=_dict(raw.get("period")), totals=_dict(raw.get("totals")))
 
     def get(self, *path: str, default: Any = None) -> Any:

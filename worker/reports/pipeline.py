@@ -1,26 +1,52 @@
-"""GenerateInsightRequest -> GenerateInsightResponse: facts rendered by code, prose by the LLM."""
+"""GenerateInsightRequest -> GenerateInsightResponse. Code selects, the model words, the
+checker decides.
+
+1. The facts tables are rendered by code from the API's facts (facts.py).
+2. Code chooses each section's subject (sections.py, select.py): the heaviest entries by
+   value x impact x minutes, the patterns of the facts, a rule for the advice.
+3. The model gets one small job per sentence, answering JSON constrained by a schema whose
+   enum lists only the entries in its prompt (jobs.py), through either backend.
+4. Every sentence is checked against the entries it cites and the facts (checker.py) before
+   it is kept; a dropped one is regenerated once, then replaced by a templated sentence.
+5. Every entry claim ends with its citation (citations.py); the response counts, per
+   section, the sentences kept, regenerated and replaced.
+6. Weekly reports return the week's digest; long periods compose from the stored digests'
+   highlights plus the weeks sent as entries (digests.py), so an annual review asks the
+   model for a handful of sentences, not a summary of every week.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from englog.v1 import tasks_pb2 as pb
 
 from worker.llm.base import LLMBackend
-from worker.reports import prompts
-from worker.reports.facts import Facts, digest, fmt, render_facts, top_name
-from worker.reports.figures import AllowedFigures, allowed_figures, check_text
-from worker.reports.staging import MARGIN, Summarizer, build_material
-from worker.reports.usage import Progress, ProgressFn, Usage, clean
+from worker.reports import sections, select
+from worker.reports.checker import EvidenceEntry, check_sentence
+from worker.reports.citations import ref_of, with_citation
+from worker.reports.digests import (
+    Candidate,
+    by_week,
+    highlight,
+    is_iso_week,
+    long_candidates,
+    of_entry,
+    weekly_digest,
+)
+from worker.reports.facts import Facts, fmt, render_facts, top_name
+from worker.reports.jobs import Claim, Job, JobRunner, Tallies
+from worker.reports.usage import Progress, ProgressFn, Usage
+
+LONG_REPORTS = ("sprint", "monthly", "quarterly", "annual", "yearly")
 
 
 @dataclass
 class ReportOptions:
-    section_max_tokens: int = 110
-    summary_max_tokens: int = 70
+    claim_max_tokens: int = 72   # one JSON sentence with its entry references
     temperature: float = 0.2
-    regenerate: bool = True  # one retry, forbidding digits, when a section loses every sentence
 
 
 def title_for(req: pb.GenerateInsightRequest) -> str:
@@ -50,34 +76,131 @@ def _scoped(req: pb.GenerateInsightRequest) -> list[pb.LogEntry]:
     return entries
 
 
-class _Writer:
-    def __init__(self, req, backend: LLMBackend, allowed: AllowedFigures, usage: Usage,
-                 options: ReportOptions, facts_digest: str):
-        self.req, self.backend, self.allowed = req, backend, allowed
-        self.usage, self.options, self.digest = usage, options, facts_digest
-        self.dropped: list[str] = []
+class Writer:
+    """Runs the section jobs of one report and keeps the sentences that pass."""
 
-    def section_budget(self) -> int:
-        probe = prompts.section_messages(self.req, self.digest, "Summaries of the period", "",
-                                         max(prompts.SECTIONS, key=lambda s: len(s.instruction)),
-                                         strict=True)
-        overhead = self.backend.count_message_tokens(probe)
-        return (self.backend.context_window - self.options.section_max_tokens - overhead
-                - MARGIN)
+    def __init__(self, backend: LLMBackend, facts: Facts, usage: Usage,
+                 options: ReportOptions, progress: Progress):
+        self.facts, self.progress = facts, progress
+        self.tallies = Tallies()
+        self.runner = JobRunner(backend, self.check, usage, self.tallies,
+                                options.claim_max_tokens, options.temperature)
+        self.done = 0
+        self.total = 1
 
-    async def section(self, section: prompts.Section, label: str, material: str) -> str:
-        for strict in (False, True):
-            messages = prompts.section_messages(self.req, self.digest, label, material, section,
-                                                strict=strict)
-            c = await self.backend.generate(messages, self.options.section_max_tokens,
-                                            self.options.temperature)
-            self.usage.add(c)
-            text = clean(c.text, section.title, truncated=c.finish_reason == "length")
-            checked = check_text(text, self.allowed)
-            self.dropped += checked.dropped
-            if checked.text or not self.options.regenerate or not checked.dropped:
-                break
-        return checked.text or section.fallback
+    def check(self, sentence: str, cited: Sequence[pb.LogEntry]) -> tuple[bool, list[str]]:
+        v = check_sentence(sentence, [EvidenceEntry.from_log_entry(e) for e in cited],
+                           self.facts.raw)
+        return v.ok, v.reasons
+
+    async def claim(self, job: Job) -> Claim:
+        await self.progress.step(5, 97, self.done, self.total, f"writing {job.section}")
+        self.done += 1
+        return await self.runner.run(job)
+
+    async def claims(self, jobs: Sequence[Job]) -> list[Claim]:
+        return [await self.claim(j) for j in jobs]
+
+    def checked_template(self, c: Candidate) -> str:
+        """A stored highlight for an entry nobody asked the model about this time."""
+        assert c.entry is not None
+        text = sections.entry_template(c.entry)
+        ok, _ = self.check(text, [c.entry])
+        return text if ok else f"You logged {c.entry.title.strip().rstrip('.')}."
+
+
+def _bullets(lines: Sequence[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _cited(claim: Claim) -> str:
+    return with_citation(claim.sentence, [ref_of(e) for e in claim.entries])
+
+
+async def _accomplishments(w: Writer, candidates: Sequence[Candidate]) -> tuple[
+        list[str], dict[str, str]]:
+    """Bullets, and the kept sentence per entry id (for the digests)."""
+    fresh = [c.entry for c in candidates if c.entry is not None]
+    worded = {}
+    for entry, claim in zip(fresh, await w.claims(sections.accomplishment_jobs(fresh)),
+                            strict=True):
+        worded[entry.id] = claim.sentence
+    lines = []
+    for c in candidates:
+        sentence = worded.get(c.entry_id, c.sentence)
+        lines.append(with_citation(sentence, [c.ref]))
+    return lines, worded
+
+
+async def _narrative(w: Writer, f: Facts, entries: list[pb.LogEntry],
+                     candidates: list[Candidate]) -> tuple[str, dict[str, str]]:
+    chosen_ids = {c.entry_id for c in candidates}
+    technical = select.technical(entries, [e for e in entries if e.id in chosen_ids],
+                                 select.LONG_TECHNICAL if len(candidates) > 4
+                                 else select.TECHNICAL)
+    w.total = (sum(c.entry is not None for c in candidates) + len(technical) + 3)
+
+    acc_lines, worded = await _accomplishments(w, candidates)
+    time_claims = await w.claims(sections.time_jobs(f, entries))
+    project = sections.project_template(f)
+    tech_claims = await w.claims(sections.technical_jobs(technical))
+    excel_claims = await w.claims(sections.excellence_jobs(f, entries))
+    rec_claims = await w.claims(sections.recommendation_jobs(f, entries))
+
+    time_text = " ".join([*(_cited(c) for c in time_claims), *([project] if project else [])])
+    tech_text = _bullets([_cited(c) for c in tech_claims]) if tech_claims else \
+        sections.technical_fallback(f)
+    parts = [
+        (sections.ACCOMPLISHMENTS, _bullets(acc_lines) if acc_lines else
+         "No entries were logged in this period."),
+        (sections.TIME, time_text),
+        (sections.TECHNICAL, tech_text),
+        (sections.EXCELLENCE, " ".join(_cited(c) for c in excel_claims) or
+         sections.excellence_fallback(f)),
+        (sections.RECOMMENDATIONS, _bullets([_cited(c) for c in rec_claims]) if rec_claims
+         else "- Continue logging your work next week."),
+    ]
+    text = "\n".join(f"## {title}\n\n{body}\n" for title, body in parts)
+    return text, worded
+
+
+def _week_digests(req: pb.GenerateInsightRequest, w: Writer, entries: list[pb.LogEntry],
+                  worded: dict[str, str]) -> list[pb.WeekDigest]:
+    """One digest per week the API asked for (weeks_to_digest); for a weekly report of a
+    whole ISO week, also that week when the API did not list it (fingerprint left empty)."""
+    wanted = list(req.weeks_to_digest)
+    if not wanted and entries and req.report_type == "weekly" and is_iso_week(
+            req.period_start, req.period_end):
+        wanted = [pb.WeekDigest(week_start=req.period_start, facts=req.facts)]
+    weeks = by_week(entries)
+    out = []
+    for want in wanted:
+        picked = [of_entry(e) for e in select.accomplishments(weeks.get(want.week_start, []))]
+        lights = [highlight(c, worded.get(c.entry_id) or w.checked_template(c)) for c in picked]
+        out.append(weekly_digest(want.week_start, want.fingerprint, want.facts, lights))
+    return out
+
+
+def _candidates(req: pb.GenerateInsightRequest, entries: list[pb.LogEntry]) -> list[Candidate]:
+    if req.report_type in LONG_REPORTS:
+        n = select.LONG_ACCOMPLISHMENTS
+        return long_candidates(entries, req.digests)[:n]
+    chosen = [of_entry(e) for e in select.accomplishments(entries)]
+    if not chosen:  # a week served from its digest: its highlights are the accomplishments
+        chosen = long_candidates([], req.digests)[:select.ACCOMPLISHMENTS]
+    return chosen
+
+
+async def _digest_only(req: pb.GenerateInsightRequest, w: Writer,
+                       entries: list[pb.LogEntry]) -> list[pb.WeekDigest]:
+    """A task with no insight (the Monday digest job): word each week's highlights only."""
+    weeks = by_week(entries)
+    picked = [e for want in req.weeks_to_digest
+              for e in select.accomplishments(weeks.get(want.week_start, []))]
+    w.total = max(1, len(picked))
+    worded = {c.entries[0].id: c.sentence
+              for c in await w.claims(sections.accomplishment_jobs(picked))}
+    return _week_digests(req, w, entries, worded)
 
 
 async def generate_report(req: pb.GenerateInsightRequest, backend: LLMBackend,
@@ -87,46 +210,36 @@ async def generate_report(req: pb.GenerateInsightRequest, backend: LLMBackend,
     started = time.perf_counter()
     prog = Progress(progress)
     await prog(1, "rendering facts")
-    facts = Facts.parse(req.facts_json)
-    facts_md = render_facts(facts)
-    facts_digest = digest(facts)
+    facts = Facts.from_message(req.facts)
     entries = _scoped(req)
-    entry_text = [f"{e.title} {e.description} {e.start_time} {e.duration_minutes}"
-                  for e in entries]
-    allowed = allowed_figures(facts.raw, facts_md, facts_digest, *entry_text,
-                              extra=[len(req.entries)])
     usage = Usage(model=backend.model)
-    writer = _Writer(req, backend, allowed, usage, options, facts_digest)
-    summarizer = Summarizer(backend, allowed, usage, options.summary_max_tokens,
-                            options.temperature, list(req.focus_areas))
+    w = Writer(backend, facts, usage, options, prog)
 
-    budget = writer.section_budget()
-    await prog(5, "preparing the work log")
-    material = await build_material(req, entries, summarizer, budget, prog, 5, 70)
-    material_text = "\n".join(material.lines) or "(no entries in this period)"
-
-    narrative: list[str] = []
-    lo = 70 if usage.stages else 10
-    for i, section in enumerate(prompts.SECTIONS):
-        await prog.step(lo, 97, i, len(prompts.SECTIONS), f"writing {section.title}")
-        body = await writer.section(section, material.label, material_text)
-        narrative += [f"## {section.title}", "", body, ""]
-
-    title = title_for(req)
-    content = "\n".join([f"# {title}", "", facts_md, *narrative]).rstrip() + "\n"
-    footer = (f"\n---\n_Narrative by {backend.name} model {usage.model}; figures computed from "
-              f"your log._\n")
+    if not req.insight_id:
+        digests = await _digest_only(req, w, entries)
+        title = content = summary = ""
+    else:
+        narrative, worded = await _narrative(w, facts, entries, _candidates(req, entries))
+        digests = _week_digests(req, w, entries, worded) if not req.include_projects else []
+        title = title_for(req)
+        footer = (f"\n---\n_Narrative by {backend.name} model {usage.model}, one checked "
+                  f"sentence at a time; figures computed from your log._\n")
+        content = f"# {title}\n\n{render_facts(facts)}\n{narrative}{footer}"
+        summary = summary_for(facts)
     await prog(100, "done")
     return pb.GenerateInsightResponse(
         insight_id=req.insight_id,
         title=title,
-        content_markdown=content + footer,
-        summary=summary_for(facts),
+        content_markdown=content,
+        summary=summary,
         model=usage.model,
         backend=backend.name,
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         generation_ms=int((time.perf_counter() - started) * 1000),
-        dropped_sentences=len(writer.dropped),
+        dropped_sentences=len(w.tallies.dropped),
         fingerprint=req.fingerprint,
+        new_digests=digests,
+        sentence_checks=w.tallies.messages(),
+        model_calls=usage.calls,
     )

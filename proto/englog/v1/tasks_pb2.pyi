@@ -32,8 +32,187 @@ class LogEntry(_message.Message):
     impact_level: str
     def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., type: _Optional[str] = ..., project: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., duration_minutes: _Optional[int] = ..., value_rating: _Optional[str] = ..., impact_level: _Optional[str] = ...) -> None: ...
 
+class PeriodInfo(_message.Message):
+    __slots__ = ("start", "end", "days", "timezone")
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    TIMEZONE_FIELD_NUMBER: _ClassVar[int]
+    start: str
+    end: str
+    days: int
+    timezone: str
+    def __init__(self, start: _Optional[str] = ..., end: _Optional[str] = ..., days: _Optional[int] = ..., timezone: _Optional[str] = ...) -> None: ...
+
+class UserInfo(_message.Message):
+    __slots__ = ("name", "timezone")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TIMEZONE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    timezone: str
+    def __init__(self, name: _Optional[str] = ..., timezone: _Optional[str] = ...) -> None: ...
+
+class Totals(_message.Message):
+    __slots__ = ("entries", "minutes", "hours", "active_days")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    HOURS_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    entries: int
+    minutes: int
+    hours: float
+    active_days: int
+    def __init__(self, entries: _Optional[int] = ..., minutes: _Optional[int] = ..., hours: _Optional[float] = ..., active_days: _Optional[int] = ...) -> None: ...
+
+class Bucket(_message.Message):
+    __slots__ = ("name", "minutes", "entries", "project_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    minutes: int
+    entries: int
+    project_id: str
+    def __init__(self, name: _Optional[str] = ..., minutes: _Optional[int] = ..., entries: _Optional[int] = ..., project_id: _Optional[str] = ...) -> None: ...
+
+class Metrics(_message.Message):
+    __slots__ = ("average_daily_hours", "peak_productivity_hour", "most_productive_day", "activity_efficiency_score", "focus_time_percentage", "collaboration_ratio", "high_value_percentage", "company_impact_ratio", "value_impact_score")
+    AVERAGE_DAILY_HOURS_FIELD_NUMBER: _ClassVar[int]
+    PEAK_PRODUCTIVITY_HOUR_FIELD_NUMBER: _ClassVar[int]
+    MOST_PRODUCTIVE_DAY_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_EFFICIENCY_SCORE_FIELD_NUMBER: _ClassVar[int]
+    FOCUS_TIME_PERCENTAGE_FIELD_NUMBER: _ClassVar[int]
+    COLLABORATION_RATIO_FIELD_NUMBER: _ClassVar[int]
+    HIGH_VALUE_PERCENTAGE_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_IMPACT_RATIO_FIELD_NUMBER: _ClassVar[int]
+    VALUE_IMPACT_SCORE_FIELD_NUMBER: _ClassVar[int]
+    average_daily_hours: float
+    peak_productivity_hour: int
+    most_productive_day: str
+    activity_efficiency_score: float
+    focus_time_percentage: float
+    collaboration_ratio: float
+    high_value_percentage: float
+    company_impact_ratio: float
+    value_impact_score: float
+    def __init__(self, average_daily_hours: _Optional[float] = ..., peak_productivity_hour: _Optional[int] = ..., most_productive_day: _Optional[str] = ..., activity_efficiency_score: _Optional[float] = ..., focus_time_percentage: _Optional[float] = ..., collaboration_ratio: _Optional[float] = ..., high_value_percentage: _Optional[float] = ..., company_impact_ratio: _Optional[float] = ..., value_impact_score: _Optional[float] = ...) -> None: ...
+
+class TopEntry(_message.Message):
+    __slots__ = ("title", "minutes", "type", "value", "impact", "project", "date")
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    IMPACT_FIELD_NUMBER: _ClassVar[int]
+    PROJECT_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    title: str
+    minutes: int
+    type: str
+    value: str
+    impact: str
+    project: str
+    date: str
+    def __init__(self, title: _Optional[str] = ..., minutes: _Optional[int] = ..., type: _Optional[str] = ..., value: _Optional[str] = ..., impact: _Optional[str] = ..., project: _Optional[str] = ..., date: _Optional[str] = ...) -> None: ...
+
+class TypeCount(_message.Message):
+    __slots__ = ("entries", "minutes")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    entries: int
+    minutes: int
+    def __init__(self, entries: _Optional[int] = ..., minutes: _Optional[int] = ...) -> None: ...
+
+class Change(_message.Message):
+    __slots__ = ("minutes", "entries")
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    minutes: float
+    entries: float
+    def __init__(self, minutes: _Optional[float] = ..., entries: _Optional[float] = ...) -> None: ...
+
+class PreviousPeriod(_message.Message):
+    __slots__ = ("start", "end", "totals", "change_pct")
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_PCT_FIELD_NUMBER: _ClassVar[int]
+    start: str
+    end: str
+    totals: Totals
+    change_pct: Change
+    def __init__(self, start: _Optional[str] = ..., end: _Optional[str] = ..., totals: _Optional[_Union[Totals, _Mapping]] = ..., change_pct: _Optional[_Union[Change, _Mapping]] = ...) -> None: ...
+
+class ReportFacts(_message.Message):
+    __slots__ = ("facts_version", "report_type", "user", "period", "projects_filter", "totals", "by_type", "by_value", "by_impact", "by_project", "metrics", "top_high_value", "top_high_impact", "counts", "previous_period")
+    class CountsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: TypeCount
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[TypeCount, _Mapping]] = ...) -> None: ...
+    FACTS_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REPORT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    PROJECTS_FILTER_FIELD_NUMBER: _ClassVar[int]
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    BY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BY_VALUE_FIELD_NUMBER: _ClassVar[int]
+    BY_IMPACT_FIELD_NUMBER: _ClassVar[int]
+    BY_PROJECT_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    TOP_HIGH_VALUE_FIELD_NUMBER: _ClassVar[int]
+    TOP_HIGH_IMPACT_FIELD_NUMBER: _ClassVar[int]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    facts_version: int
+    report_type: str
+    user: UserInfo
+    period: PeriodInfo
+    projects_filter: _containers.RepeatedScalarFieldContainer[str]
+    totals: Totals
+    by_type: _containers.RepeatedCompositeFieldContainer[Bucket]
+    by_value: _containers.RepeatedCompositeFieldContainer[Bucket]
+    by_impact: _containers.RepeatedCompositeFieldContainer[Bucket]
+    by_project: _containers.RepeatedCompositeFieldContainer[Bucket]
+    metrics: Metrics
+    top_high_value: _containers.RepeatedCompositeFieldContainer[TopEntry]
+    top_high_impact: _containers.RepeatedCompositeFieldContainer[TopEntry]
+    counts: _containers.MessageMap[str, TypeCount]
+    previous_period: PreviousPeriod
+    def __init__(self, facts_version: _Optional[int] = ..., report_type: _Optional[str] = ..., user: _Optional[_Union[UserInfo, _Mapping]] = ..., period: _Optional[_Union[PeriodInfo, _Mapping]] = ..., projects_filter: _Optional[_Iterable[str]] = ..., totals: _Optional[_Union[Totals, _Mapping]] = ..., by_type: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ..., by_value: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ..., by_impact: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ..., by_project: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ..., metrics: _Optional[_Union[Metrics, _Mapping]] = ..., top_high_value: _Optional[_Iterable[_Union[TopEntry, _Mapping]]] = ..., top_high_impact: _Optional[_Iterable[_Union[TopEntry, _Mapping]]] = ..., counts: _Optional[_Mapping[str, TypeCount]] = ..., previous_period: _Optional[_Union[PreviousPeriod, _Mapping]] = ...) -> None: ...
+
+class Highlight(_message.Message):
+    __slots__ = ("entry_id", "sentence", "title", "date", "score")
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    SENTENCE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    entry_id: str
+    sentence: str
+    title: str
+    date: str
+    score: float
+    def __init__(self, entry_id: _Optional[str] = ..., sentence: _Optional[str] = ..., title: _Optional[str] = ..., date: _Optional[str] = ..., score: _Optional[float] = ...) -> None: ...
+
+class WeekDigest(_message.Message):
+    __slots__ = ("week_start", "fingerprint", "facts", "highlights")
+    WEEK_START_FIELD_NUMBER: _ClassVar[int]
+    FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    HIGHLIGHTS_FIELD_NUMBER: _ClassVar[int]
+    week_start: str
+    fingerprint: str
+    facts: ReportFacts
+    highlights: _containers.RepeatedCompositeFieldContainer[Highlight]
+    def __init__(self, week_start: _Optional[str] = ..., fingerprint: _Optional[str] = ..., facts: _Optional[_Union[ReportFacts, _Mapping]] = ..., highlights: _Optional[_Iterable[_Union[Highlight, _Mapping]]] = ...) -> None: ...
+
 class GenerateInsightRequest(_message.Message):
-    __slots__ = ("insight_id", "user_id", "report_type", "period_start", "period_end", "user_name", "timezone", "facts_json", "entries", "include_projects", "focus_areas", "fingerprint")
+    __slots__ = ("insight_id", "user_id", "report_type", "period_start", "period_end", "user_name", "timezone", "entries", "include_projects", "focus_areas", "fingerprint", "digests", "facts", "weeks_to_digest")
     INSIGHT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     REPORT_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -41,11 +220,13 @@ class GenerateInsightRequest(_message.Message):
     PERIOD_END_FIELD_NUMBER: _ClassVar[int]
     USER_NAME_FIELD_NUMBER: _ClassVar[int]
     TIMEZONE_FIELD_NUMBER: _ClassVar[int]
-    FACTS_JSON_FIELD_NUMBER: _ClassVar[int]
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_PROJECTS_FIELD_NUMBER: _ClassVar[int]
     FOCUS_AREAS_FIELD_NUMBER: _ClassVar[int]
     FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    DIGESTS_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    WEEKS_TO_DIGEST_FIELD_NUMBER: _ClassVar[int]
     insight_id: str
     user_id: str
     report_type: str
@@ -53,15 +234,29 @@ class GenerateInsightRequest(_message.Message):
     period_end: str
     user_name: str
     timezone: str
-    facts_json: str
     entries: _containers.RepeatedCompositeFieldContainer[LogEntry]
     include_projects: _containers.RepeatedScalarFieldContainer[str]
     focus_areas: _containers.RepeatedScalarFieldContainer[str]
     fingerprint: str
-    def __init__(self, insight_id: _Optional[str] = ..., user_id: _Optional[str] = ..., report_type: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., user_name: _Optional[str] = ..., timezone: _Optional[str] = ..., facts_json: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[LogEntry, _Mapping]]] = ..., include_projects: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., fingerprint: _Optional[str] = ...) -> None: ...
+    digests: _containers.RepeatedCompositeFieldContainer[WeekDigest]
+    facts: ReportFacts
+    weeks_to_digest: _containers.RepeatedCompositeFieldContainer[WeekDigest]
+    def __init__(self, insight_id: _Optional[str] = ..., user_id: _Optional[str] = ..., report_type: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., user_name: _Optional[str] = ..., timezone: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[LogEntry, _Mapping]]] = ..., include_projects: _Optional[_Iterable[str]] = ..., focus_areas: _Optional[_Iterable[str]] = ..., fingerprint: _Optional[str] = ..., digests: _Optional[_Iterable[_Union[WeekDigest, _Mapping]]] = ..., facts: _Optional[_Union[ReportFacts, _Mapping]] = ..., weeks_to_digest: _Optional[_Iterable[_Union[WeekDigest, _Mapping]]] = ...) -> None: ...
+
+class SectionCheck(_message.Message):
+    __slots__ = ("section", "kept", "regenerated", "replaced")
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    KEPT_FIELD_NUMBER: _ClassVar[int]
+    REGENERATED_FIELD_NUMBER: _ClassVar[int]
+    REPLACED_FIELD_NUMBER: _ClassVar[int]
+    section: str
+    kept: int
+    regenerated: int
+    replaced: int
+    def __init__(self, section: _Optional[str] = ..., kept: _Optional[int] = ..., regenerated: _Optional[int] = ..., replaced: _Optional[int] = ...) -> None: ...
 
 class GenerateInsightResponse(_message.Message):
-    __slots__ = ("insight_id", "title", "content_markdown", "summary", "model", "backend", "prompt_tokens", "completion_tokens", "generation_ms", "dropped_sentences", "fingerprint")
+    __slots__ = ("insight_id", "title", "content_markdown", "summary", "model", "backend", "prompt_tokens", "completion_tokens", "generation_ms", "dropped_sentences", "fingerprint", "new_digests", "sentence_checks", "model_calls")
     INSIGHT_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     CONTENT_MARKDOWN_FIELD_NUMBER: _ClassVar[int]
@@ -73,6 +268,9 @@ class GenerateInsightResponse(_message.Message):
     GENERATION_MS_FIELD_NUMBER: _ClassVar[int]
     DROPPED_SENTENCES_FIELD_NUMBER: _ClassVar[int]
     FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    NEW_DIGESTS_FIELD_NUMBER: _ClassVar[int]
+    SENTENCE_CHECKS_FIELD_NUMBER: _ClassVar[int]
+    MODEL_CALLS_FIELD_NUMBER: _ClassVar[int]
     insight_id: str
     title: str
     content_markdown: str
@@ -84,7 +282,10 @@ class GenerateInsightResponse(_message.Message):
     generation_ms: int
     dropped_sentences: int
     fingerprint: str
-    def __init__(self, insight_id: _Optional[str] = ..., title: _Optional[str] = ..., content_markdown: _Optional[str] = ..., summary: _Optional[str] = ..., model: _Optional[str] = ..., backend: _Optional[str] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., generation_ms: _Optional[int] = ..., dropped_sentences: _Optional[int] = ..., fingerprint: _Optional[str] = ...) -> None: ...
+    new_digests: _containers.RepeatedCompositeFieldContainer[WeekDigest]
+    sentence_checks: _containers.RepeatedCompositeFieldContainer[SectionCheck]
+    model_calls: int
+    def __init__(self, insight_id: _Optional[str] = ..., title: _Optional[str] = ..., content_markdown: _Optional[str] = ..., summary: _Optional[str] = ..., model: _Optional[str] = ..., backend: _Optional[str] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., generation_ms: _Optional[int] = ..., dropped_sentences: _Optional[int] = ..., fingerprint: _Optional[str] = ..., new_digests: _Optional[_Iterable[_Union[WeekDigest, _Mapping]]] = ..., sentence_checks: _Optional[_Iterable[_Union[SectionCheck, _Mapping]]] = ..., model_calls: _Optional[int] = ...) -> None: ...
 
 class SendEmailRequest(_message.Message):
     __slots__ = ("to", "subject", "text_body", "html_body", "kind", "user_id")
@@ -123,10 +324,24 @@ class ProcessAnalyticsRequest(_message.Message):
     def __init__(self, user_id: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[LogEntry, _Mapping]]] = ...) -> None: ...
 
 class ProcessAnalyticsResponse(_message.Message):
-    __slots__ = ("metrics_json",)
-    METRICS_JSON_FIELD_NUMBER: _ClassVar[int]
-    metrics_json: str
-    def __init__(self, metrics_json: _Optional[str] = ...) -> None: ...
+    __slots__ = ("period_start", "period_end", "entries", "total_minutes", "active_days", "by_type", "by_project", "by_day")
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    BY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BY_PROJECT_FIELD_NUMBER: _ClassVar[int]
+    BY_DAY_FIELD_NUMBER: _ClassVar[int]
+    period_start: str
+    period_end: str
+    entries: int
+    total_minutes: int
+    active_days: int
+    by_type: _containers.RepeatedCompositeFieldContainer[Bucket]
+    by_project: _containers.RepeatedCompositeFieldContainer[Bucket]
+    by_day: _containers.RepeatedCompositeFieldContainer[Bucket]
+    def __init__(self, period_start: _Optional[str] = ..., period_end: _Optional[str] = ..., entries: _Optional[int] = ..., total_minutes: _Optional[int] = ..., active_days: _Optional[int] = ..., by_type: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ..., by_project: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ..., by_day: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ...) -> None: ...
 
 class HealthCheckRequest(_message.Message):
     __slots__ = ()
