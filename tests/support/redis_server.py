@@ -9,7 +9,7 @@ from pathlib import Path
 
 import redis
 
-from tests.support.servers import free_port
+from tests.support.servers import die_with_parent, free_port
 
 
 class PrivateRedis:
@@ -32,7 +32,7 @@ class PrivateRedis:
              "--dir", str(self.dir), "--dbfilename", "dump.rdb", "--save", "",
              "--appendonly", "no",
              *(["--requirepass", self.password] if self.password else [])],
-            stdout=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, preexec_fn=die_with_parent)
         client = self.client
         for _ in range(200):
             try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -37,7 +39,14 @@ def wait_http(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = N
     raise RuntimeError(f"{url} did not answer within {timeout}s: {last}")
 
 
-START_SECONDS = 120.0
+def die_with_parent() -> None:
+    """Runs in the child before exec: SIGKILL it when the test process dies, so a crashed or
+    killed pytest run leaves no servers behind (Linux prctl PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 class ApiProcess:
@@ -55,12 +64,15 @@ class ApiProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "backend.main", "--no-migrate", "--port", str(self.port)],
             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
         try:
-            # Generous: on a loaded 2-core box importing the API alone can take 30 s.
-            wait_http(self.url + "/live", timeout=START_SECONDS, proc=self.proc)
+            # Generous: on a loaded 2-core machine a cold start takes well over 30 s.
+            wait_http(self.url + "/live", timeout=120.0, proc=self.proc)
         except BaseException:
-            self.kill()  # the fixture never yields, so nobody else would stop it
+            # A server that never answered would otherwise live on, retrying a database the
+            # fixture is about to drop, and slow every later test down.
+            self.kill()
             raise
 
     def kill(self) -> None:

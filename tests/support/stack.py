@@ -13,7 +13,7 @@ from pathlib import Path
 
 from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
 from tests.support.certs import Pki, make_pki
-from tests.support.servers import ROOT, ApiProcess, free_port
+from tests.support.servers import ROOT, ApiProcess, die_with_parent, free_port
 
 
 @dataclass
@@ -52,7 +52,8 @@ class Stack:
     def spawn_worker(self, env: dict[str, str]) -> subprocess.Popen:
         log = open(self.worker_log(env["ENGLOG_WORKER_WORKER_ID"]), "ab")  # noqa: SIM115
         proc = subprocess.Popen([sys.executable, "-m", "worker.main"], env=env, cwd=ROOT,
-                                stdout=log, stderr=subprocess.STDOUT)
+                                stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=die_with_parent)
         self.workers.append(proc)
         return proc
 
