@@ -64,21 +64,28 @@ class DashboardScreen(MainScreen):
         self._size_today()
 
     def _size_today(self) -> None:
-        """Fixed widths for When/Time/Type; Title and Project share the rest, so Project
-        stays on screen at 80 columns (the left half is then ~38 wide)."""
+        """Fixed widths for When/Time/Type and the rest for Title and Project; in a narrow
+        terminal (the left half is then ~40 wide) Time and Type give way, so Project stays
+        on screen (the panel's subtitle still sums the day)."""
         width = self.size.width or self.app.size.width
         if width == self._today_width:
             return
         self._today_width = width
-        inner = width // 2 - 4 - 2 - 10  # half the screen, the panel's chrome, cell padding
-        free = max(12, inner - 11 - 5 - 9)
-        project = max(6, free // 3)
+        inner = width // 2 - 6  # half the screen less the panel's chrome and scrollbar
+        narrow = inner < 50
+        fixed = [("When", 11)] if narrow else [("When", 11), ("Time", 5), ("Type", 9)]
+        self._today_keep = (0, 3, 4) if narrow else (0, 1, 2, 3, 4)
+        free = max(12, inner - sum(w for _, w in fixed) - 2 * (len(fixed) + 2))
+        project = max(6, free * 2 // 5)
         table = self.query_one("#today", DataTable)
         table.clear(columns=True)
-        for label, w in (("When", 11), ("Time", 5), ("Type", 9), ("Title", free - project),
-                         ("Project", project)):
+        for label, w in (*fixed, ("Title", free - project), ("Project", project)):
             table.add_column(label, width=w)
-        table.add_rows(self._today_rows)
+        table.add_rows(self._shown_today())
+
+    def _shown_today(self) -> list[tuple]:
+        keep = getattr(self, "_today_keep", (0, 1, 2, 3, 4))
+        return [tuple(row[i] for i in keep) for row in self._today_rows]
 
     async def load(self) -> None:
         app = self.englog
@@ -97,7 +104,7 @@ class DashboardScreen(MainScreen):
                              Text(e["title"]), Text(e.get("project_name") or ""))
                             for e in todays]
         table.clear()
-        table.add_rows(self._today_rows)
+        table.add_rows(self._shown_today())
         total_today = sum(e["duration_minutes"] for e in todays)
         goal = app.preferences.get("daily_goal_hours")
         goal_txt = f" of {goal}h goal" if goal else ""
