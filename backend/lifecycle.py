@@ -34,6 +34,7 @@ HANDLER_MODULES = (
     "backend.insights.results",
     "backend.jobs.cleanup",
     "backend.jobs.deletions",
+    "backend.jobs.reminders",
     "backend.jobs.weekly",
 )
 

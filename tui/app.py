@@ -11,10 +11,10 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 
-from tui.actions import ACTIONS, bindings_for
+from tui.actions import ACTIONS, bindings_for, typing_blocks
 from tui.api import endpoints as ep
 from tui.api.client import ApiClient, ApiError, SessionExpired, Unreachable
-from tui.api.outbox import Outbox
+from tui.api.outbox import TIMER_START, TIMER_STOP, Outbox
 from tui.clock import Clock
 from tui.config import Paths, Settings, load_settings, save_settings
 from tui.keymap import validate
@@ -26,17 +26,19 @@ from tui.screens.login import LoginScreen
 from tui.screens.projects import ProjectsScreen
 from tui.screens.reports import ReportsScreen
 from tui.screens.settings import SettingsScreen
-from tui.storage import DraftStore, TokenStore
+from tui.storage import DraftStore, TokenStore, ViewCache
+from tui.timer_flow import TimerFlowMixin
+from tui.undo import UndoMixin
 
 # App actions from the registry that need a logged-in, unobstructed main screen.
 GATED_ACTIONS = {a.action.split("(")[0] for a in ACTIONS if a.scope == "app"} - {
-    "quit", "show_help"}
+    "quit", "show_help", "focus_next", "focus_previous"}
 MAIN_MODES = ("dashboard", "entries", "projects", "analytics", "reports", "settings")
 
 
 
 
-class EngLogApp(App):
+class EngLogApp(TimerFlowMixin, UndoMixin, App):
     TITLE = "EngLog"
     CSS_PATH = "app.tcss"
     BINDINGS = bindings_for("app")
@@ -59,11 +61,13 @@ class EngLogApp(App):
         self.tokens = TokenStore(self.paths.tokens)
         self.drafts = DraftStore(self.paths.drafts)
         self.outbox = Outbox(self.paths.outbox)
+        self.view_cache = ViewCache(self.paths.view_cache)
         self.api = ApiClient(self.settings.server_url, self.tokens, self.settings.request_timeout)
         self.api.on_online = self._back_online
         self.api.on_offline = self._update_status
         self.projects_cache: list[dict[str, Any]] = []
-        self.timer: dict[str, Any] | None = None
+        # A timer started offline lives in the outbox until the server has it.
+        self.timer: dict[str, Any] | None = self.queued_timer()
         self.set_keymap(self._keymap_overrides)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -113,8 +117,13 @@ class EngLogApp(App):
         parts = [who or "not logged in",
                  "⚠ server unreachable — new entries are queued" if offline else "connected"]
         pending, rejected = len(self.outbox.pending), len(self.outbox.rejected)
-        if pending:
+        timer_items = sum(1 for i in self.outbox.pending if i.get("kind") in (TIMER_START,
+                                                                               TIMER_STOP))
+        if pending and not timer_items:
             parts.append(f"{pending} queued entr{'y' if pending == 1 else 'ies'}")
+        elif pending:
+            parts.append(f"{pending} queued change{'' if pending == 1 else 's'} "
+                         f"({timer_items} timer)")
         if rejected:
             parts.append(f"{rejected} refused by the server (kept in {self.paths.outbox.name})")
         self.status = (offline, " │ ".join(parts))
@@ -182,6 +191,8 @@ class EngLogApp(App):
 
     # -- navigation --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if typing_blocks(self, ("app",), action):
+            return False  # the key types into the focused field instead
         if action not in GATED_ACTIONS:
             return True  # Textual's own (focus_next, command_palette…) and help/quit
         # Modal forms own the keyboard; while logged out only help and quit make sense.
@@ -189,12 +200,26 @@ class EngLogApp(App):
 
     async def action_goto(self, mode: str) -> None:
         await self.switch_mode(mode)
+        # Focus now, not on a later refresh: keys typed right after the switch belong here.
+        screen = self.screen
+        if screen.focused is None and (auto := getattr(screen, "AUTO_FOCUS", None)):
+            for widget in screen.query(auto):
+                if widget.focusable:
+                    screen.set_focus(widget)
+                    break
 
-    def action_show_help(self) -> None:
+    async def open_modal(self, screen: Any, callback: Any = None) -> None:
+        """Push a modal and give its first field the keyboard before the next key is read,
+        so what is typed right after the opening key lands there (issue 12 bug 2)."""
+        await self.push_screen(screen, callback)
+        if focus_first := getattr(screen, "focus_first", None):
+            focus_first()
+
+    async def action_show_help(self) -> None:
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            await self.open_modal(HelpScreen())
 
     async def action_reload(self) -> None:
         reload = getattr(self.screen, "reload", None)
@@ -249,20 +274,93 @@ class EngLogApp(App):
         try:
             page = await ep.list_projects(self.api)
             self.projects_cache = page.get("items", [])
+            self.view_cache.put("projects", self.projects_cache)
         except Unreachable:
-            pass  # keep the last known list so quick-add can resolve @project offline
+            # Keep the last known list (from disk after a restart) so quick-add can still
+            # resolve @project offline.
+            if not self.projects_cache:
+                self.projects_cache = self.view_cache.get("projects") or []
         return self.projects_cache
 
+    def active_projects(self) -> list[dict[str, Any]]:
+        """The projects new work can go to: archived ones (completed, on hold, cancelled)
+        are not offered when starting a timer or adding an entry."""
+        return [p for p in self.projects_cache if p.get("status", "active") == "active"]
+
     # -- timer -------------------------------------------------------------------------------
-    def action_timer_start(self) -> None:
+    async def action_timer_start(self) -> None:
         from tui.screens.timer import StartTimerModal
 
-        self.push_screen(StartTimerModal(), self._after_timer_change)
+        await self.open_modal(StartTimerModal(), self._after_timer_change)
+
+    def queued_timer(self) -> dict[str, Any] | None:
+        item = self.outbox.queued_timer()
+        return None if item is None else item["body"] | {"queued": True}
+
+    async def start_timer(self, body: dict[str, Any]) -> None:
+        """Start a timer; without a server it starts here and the start is queued (with its
+        true start time) like an offline entry."""
+        try:
+            await ep.start_timer(self.api, body)
+        except Unreachable:
+            if self.timer is not None:
+                raise ApiError(409, "Conflict", "A timer is already running; stop or cancel "
+                               "it first.") from None
+            started = self.clock.now().astimezone(self.tz).isoformat()
+            self.outbox.add(body | {"started_at": started}, kind=TIMER_START)
+            self.timer = self.queued_timer()
+            self._update_status()
+            self.notify("Server unreachable: the timer runs here and its start is queued.",
+                        severity="warning", timeout=6)
+            return
+        current = await ep.current_timer(self.api)
+        self.timer = current.get("timer")
 
     async def action_timer_stop(self) -> None:
+        if self.timer is not None and self.elapsed_since(self.timer["started_at"]) < \
+                timedelta(minutes=1):
+            self._confirm_short_stop()
+            return
+        await self.stop_timer()
+
+    def _confirm_short_stop(self) -> None:
+        from tui.screens.confirm import ConfirmModal
+
+        seconds = int(self.elapsed_since((self.timer or {})["started_at"]).total_seconds())
+
+        async def done(yes: bool | None) -> None:
+            if yes:
+                await self.stop_timer()
+            else:
+                self.notify("The timer keeps running.")
+
+        # Under a minute the entry would read "04:33–04:33 0m": ask instead of guessing.
+        self.push_screen(ConfirmModal(f"The timer ran only {seconds} s. Save it as an entry "
+                                      "anyway? (no keeps it running)"), done)
+
+    async def stop_timer(self) -> None:
+        end = self.clock.now().astimezone(self.tz).isoformat()
+        if self.outbox.queued_timer() is not None:
+            # Started offline and never sent: the start and this stop become one entry.
+            draft = self.outbox.stop_queued_timer(end)
+            self.timer = None
+            self._update_status()
+            self.notify(f"Saved “{draft.get('title') or '(untitled)'}” locally; it is sent "
+                        "when the server is back.")
+            self.flush_outbox()
+            self.refresh_views()
+            return
         try:
             entry = await ep.stop_timer(self.api)
-        except (Unreachable, ApiError, SessionExpired) as exc:
+        except Unreachable:
+            self.outbox.add({"end_time": end}, kind=TIMER_STOP)
+            self.timer = None
+            self._update_status()
+            self.notify("Server unreachable: the stop is queued (at this time) and sent when "
+                        "it is back.", severity="warning", timeout=6)
+            self.refresh_views()
+            return
+        except (ApiError, SessionExpired) as exc:
             self.notify(self.explain(exc), title="Could not stop the timer", severity="error")
             return
         self.timer = None
@@ -286,45 +384,45 @@ class EngLogApp(App):
 
         self.push_screen(ConfirmModal("Cancel the running timer without saving it?"), done)
 
-    def action_backfill(self) -> None:
+    async def action_backfill(self) -> None:
         from tui.screens.timer import BackfillModal
 
-        self.push_screen(BackfillModal(), self._after_timer_change)
+        await self.open_modal(BackfillModal(), self._after_timer_change)
 
     def _after_timer_change(self, result: Any) -> None:
         if result:
             self.refresh_views()
 
-    def action_quick_add(self) -> None:
+    async def action_quick_add(self) -> None:
         from tui.screens.quick_add import QuickAddModal
 
-        self.push_screen(QuickAddModal(), self._after_timer_change)
+        await self.open_modal(QuickAddModal(), self._after_timer_change)
 
-    def action_new_entry(self) -> None:
+    async def action_new_entry(self) -> None:
         from tui.screens.entry_editor import EntryEditor
 
-        self.push_screen(EntryEditor(None), self._after_timer_change)
+        await self.open_modal(EntryEditor(None), self._after_timer_change)
 
     def elapsed_since(self, iso: str) -> timedelta:
         return max(self.clock.now() - datetime.fromisoformat(iso), timedelta(0))
 
     # -- data in and out (issue 9) -------------------------------------------------------------
-    def action_export_data(self) -> None:
+    async def action_export_data(self) -> None:
         from tui.downloads import default_folder
         from tui.screens.export import ExportScreen
 
-        self.push_screen(ExportScreen(default_folder()))
+        await self.open_modal(ExportScreen(default_folder()))
 
-    def action_import_calendar(self) -> None:
+    async def action_import_calendar(self) -> None:
         from tui.screens.calendar_import import ImportScreen
 
-        self.push_screen(ImportScreen())
+        await self.open_modal(ImportScreen())
 
-    def open_account(self) -> None:
+    async def open_account(self) -> None:
         from tui.downloads import default_folder
         from tui.screens.account import AccountScreen
 
-        self.push_screen(AccountScreen(default_folder()))
+        await self.open_modal(AccountScreen(default_folder()))
 
     async def account_gone(self, message: str) -> None:
         """The account was deleted: forget its tokens and go back to the login screen."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tui.actions import BY_ID
+from typing import Any
+
+from tui.actions import BY_ID, effective_key
 
 
 def validate(overrides: dict[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -19,6 +21,17 @@ def validate(overrides: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     return known, warnings
 
 
+NAMES = {"question_mark": "?", "slash": "/", "delete": "del", "escape": "esc", "enter": "enter",
+         "space": "space"}
+
+
 def display_key(keys: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "delete": "del", "escape": "esc"}
-    return ", ".join(names.get(k, k) for k in keys.split(","))
+    return ", ".join(NAMES.get(k, k) for k in keys.split(","))
+
+
+def key_of(app: Any, action_id: str) -> str:
+    """The key shown for `action_id` in hints and labels, with the user's remaps applied
+    (the first key when an action has several), so no hint names a key that does nothing."""
+    overrides = getattr(app, "_keymap_overrides", None) or {}
+    first = effective_key(BY_ID[action_id], overrides).split(",")[0].strip()
+    return NAMES.get(first, first)

@@ -1,4 +1,5 @@
-"""Command palette provider over the actions registry (app actions + the current screen's)."""
+"""Command palette provider over the actions registry: the app's actions, every main
+screen's actions (running one first opens its screen), and the current dialog's own."""
 
 from __future__ import annotations
 
@@ -6,26 +7,34 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.actions import ACTIONS, Action, effective_key
-from tui.keymap import display_key
+from tui.actions import ACTIONS, MODE_SCOPES, Action
+from tui.keymap import key_of
 
 
 class ActionsProvider(Provider):
     def _available(self) -> list[Action]:
         scope = getattr(self.screen, "SCOPE", None)
         return [a for a in ACTIONS
-                if (a.scope == "app" or a.scope == scope) and a.id != "app.quit"]
+                if (a.scope in ("app", scope) or a.scope in MODE_SCOPES)
+                and a.id != "app.quit"]
 
     async def _run(self, a: Action) -> None:
-        target = self.app if a.scope == "app" else self.screen
-        await target.run_action(a.action)
+        if a.scope == "app":
+            await self.app.run_action(a.action)
+            return
+        if a.scope in MODE_SCOPES and getattr(self.screen, "SCOPE", None) != a.scope:
+            await self.app.switch_mode(a.scope)  # type: ignore[attr-defined]
+        await self.app.screen.run_action(a.action)
 
     def _help(self, a: Action) -> str:
-        return f"{a.group} · key {display_key(effective_key(a, self.app._keymap_overrides))}"
+        where = "" if a.scope in ("app", getattr(self.screen, "SCOPE", None)) \
+            else f" · opens {a.scope.title()}"
+        return f"{a.group} · key {key_of(self.app, a.id)}{where}"
 
     async def discover(self) -> Hits:
         for a in self._available():
-            yield DiscoveryHit(a.description, partial(self._run, a), help=self._help(a))
+            yield DiscoveryHit(f"{a.group}: {a.description}", partial(self._run, a),
+                               help=self._help(a))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

@@ -39,5 +39,9 @@ class Paths:
     def outbox(self) -> Path:
         return self.root / "outbox.json"
 
+    @property
+    def view_cache(self) -> Path:
+        return self.root / "view-cache.json"
+
     def ensure(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)

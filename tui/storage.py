@@ -118,3 +118,19 @@ class DraftStore:
         drafts = self._all()
         if drafts.pop(name, None) is not None:
             write_private(self.path, drafts)
+
+
+class ViewCache:
+    """The last answer each screen showed (entries page, projects), so a TUI started or left
+    without a server still shows what it last knew instead of an empty screen."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def get(self, name: str) -> Any:
+        return read_json(self.path, {}).get(name)
+
+    def put(self, name: str, value: Any) -> None:
+        data = read_json(self.path, {})
+        data[name] = value
+        write_private(self.path, data)

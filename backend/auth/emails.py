@@ -45,3 +45,18 @@ async def enqueue_account_exists_email(user, day: str, conn=None) -> UUID:
     return await enqueue(
         "send_email", account_exists_email(user.email, user.first_name, user.id),
         user_id=user.id, priority=50, dedupe_key=f"account-exists:{user.id}:{day}", conn=conn)
+
+
+def end_of_day_reminder_email(email: str, first_name: str, user_id, day_label: str) -> dict:
+    """The opt-in nudge on a workday with nothing logged (backend/jobs/reminders.py)."""
+    name = first_name.strip() or "there"
+    body = (f"You have not logged anything for today ({day_label}) yet. A minute now saves "
+            "guessing at the end of the week: open EngLog, or run "
+            "`englog add '<what you did>'`.")
+    footer = ("You get this because the end-of-day reminder is on in your settings; "
+              "turn it off there at any time.")
+    text = f"Hi {name},\n\n{body}\n\n{footer}\n\n- EngLog\n"
+    html = (f"<p>Hi {escape(name)},</p><p>{escape(body)}</p>"
+            f"<p><small>{escape(footer)}</small></p><p>- EngLog</p>")
+    return {"to": email, "subject": f"Nothing logged today ({day_label})", "text_body": text,
+            "html_body": html, "kind": "end_of_day_reminder", "user_id": str(user_id)}

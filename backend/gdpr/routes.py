@@ -40,8 +40,8 @@ _CONTENT_TYPES = {"json": "application/json", "zip": "application/zip"}
      "`projects`, `insights`, `preferences`, `exported_at`) plus one array per other table "
      "holding your rows: `tags`, `timers`, `tasks`, `sessions` (metadata, no token ids), "
      "`refresh_token_history`, `scheduled_deletions`, `team_memberships`, `teams_created`, "
-     "`entry_idempotency_keys`. Streamed as one JSON document, or with `format=zip` as a "
-     "zip of `<section>.json` and `<section>.csv` files with `manifest.json`.")
+     "`entry_idempotency_keys`, `entry_snapshots`. Streamed as one JSON document, or with "
+     "`format=zip` as a zip of `<section>.json` and `<section>.csv` files with `manifest.json`.")
 @authenticated
 async def get_export(request: Request):
     q = parse_query(request, ExportQuery)

@@ -46,6 +46,9 @@ USER_TABLES: tuple[UserTable, ...] = (
         },
         on_anonymize="scrub", scrub=("description",)),
     UserTable("entry_idempotency_keys", "user_id", "entry_idempotency_keys", "key"),
+    # Earlier versions of entries, kept an hour for undo. They hold the old descriptions,
+    # so anonymisation drops them rather than scrubbing JSON.
+    UserTable("entry_snapshots", "user_id", "entry_snapshots", "id", on_anonymize="drop"),
     # Which calendar occurrences were imported. Event UIDs can name the calendar's owner,
     # and the feed's URL would go on serving the entries: anonymisation drops both.
     UserTable("calendar_imported_events", "user_id", "calendar_imports", "event_key",

@@ -12,7 +12,7 @@ import logging
 from backend.auth import jobs as auth_jobs
 from backend.auth import lockout
 from backend.insights.retention import delete_finished_reports
-from backend.logs import idempotency
+from backend.logs import idempotency, snapshots
 from backend.queue.handlers import api_job
 from backend.queue.service import delete_finished
 
@@ -24,8 +24,10 @@ LOGIN_THROTTLE_RETENTION_S = 86_400
 
 
 async def cleanup_tasks(older_than_days: int = TASK_RETENTION_DAYS) -> int:
-    # Idempotency keys ride along: like finished tasks they only matter for a short while.
-    return await delete_finished(older_than_days) + await idempotency.delete_expired()
+    # Idempotency keys ride along: like finished tasks they only matter for a short while;
+    # entry versions kept for undo are useless once the undo window has passed.
+    return (await delete_finished(older_than_days) + await idempotency.delete_expired()
+            + await snapshots.purge_expired())
 
 
 async def cleanup_insights(older_than_days: int = INSIGHT_RETENTION_DAYS) -> int:

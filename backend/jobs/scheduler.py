@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import asyncpg
 
 from backend.db.setup import asyncpg_dsn
+from backend.jobs.reminders import schedule_end_of_day_reminders
 from backend.jobs.weekly import schedule_weekly_reports
 from backend.queue.service import enqueue
 
@@ -49,6 +50,7 @@ def recurring_jobs(now: datetime) -> list[tuple[str, datetime, str]]:
 async def enqueue_recurring(now: datetime) -> int:
     for task_type, run_at, key in recurring_jobs(now):
         await enqueue(task_type, {}, run_at=run_at, dedupe_key=key)
+    await schedule_end_of_day_reminders(now)
     return await schedule_weekly_reports(now)
 
 

@@ -84,9 +84,6 @@ dropped AS (
 INSERT INTO log_entry_tags (log_entry_id, tag_id)
 SELECT $1, id FROM tag_ids ON CONFLICT DO NOTHING"""
 
-DELETE_ENTRY = ("DELETE FROM log_entries WHERE id = $1 AND user_id = $2 "
-                "RETURNING id, start_time")
-
 _ORDER = {
     "start_time": "e.start_time ASC, e.id ASC",
     "-start_time": "e.start_time DESC, e.id DESC",

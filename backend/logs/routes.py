@@ -13,7 +13,7 @@ from backend.api.errors import not_found
 from backend.api.pagination import page
 from backend.api.validation import parse_body, parse_query
 from backend.auth.guard import authenticated
-from backend.logs import idempotency, service
+from backend.logs import idempotency, overlaps, service
 from backend.logs.schemas import (
     BulkCreate,
     BulkOut,
@@ -22,6 +22,9 @@ from backend.logs.schemas import (
     EntryPage,
     EntryPatch,
     EntryQuery,
+    EntryWritten,
+    OverlapPage,
+    OverlapQuery,
 )
 from backend.users.schemas import draft_defaults
 
@@ -40,9 +43,10 @@ def entry_id(raw: str) -> uuid.UUID:
 
 
 @bp.post("/")
-@doc("Log an activity", tag=TAG, body=EntryCreate, response=EntryOut, status=201,
+@doc("Log an activity", tag=TAG, body=EntryCreate, response=EntryWritten, status=201,
      errors=[409],
      description="Tags are names; unknown ones become your own tags. Errors name the field. "
+     "`overlaps` lists your other entries whose time overlaps it (a warning; it is saved). "
      "With an `Idempotency-Key` header, a repeated request returns the entry the first one "
      "created (200, header Idempotent-Replayed: true) instead of creating another.")
 @authenticated
@@ -58,9 +62,10 @@ async def create(request: Request) -> HTTPResponse:
             user_id, key, lambda conn: service.create_entry(user_id, body, conn),
             lambda entry_id, conn: service.get_entry(user_id, entry_id, conn))
         if not created:
-            return json(entry, status=200, headers={"Idempotent-Replayed": "true"})
+            return json(await overlaps.with_overlaps(user_id, entry), status=200,
+                        headers={"Idempotent-Replayed": "true"})
     await user_data_changed(request)
-    return json(entry, status=201)
+    return json(await overlaps.with_overlaps(user_id, entry), status=201)
 
 
 @bp.get("/")
@@ -91,6 +96,19 @@ async def bulk(request: Request) -> HTTPResponse:
     return json({"items": items}, status=201)
 
 
+@bp.get("/overlaps")
+@doc("Your entries overlapping a span", tag=TAG, query=OverlapQuery, response=OverlapPage,
+     description="Ask before saving: the entries whose time overlaps [start_time, end_time) "
+     "(touching ends do not overlap), oldest first; exclude_id leaves out the entry being "
+     "edited. Saving an overlapping entry is allowed; this only warns.")
+@authenticated
+async def list_overlaps(request: Request) -> HTTPResponse:
+    q = parse_query(request, OverlapQuery)
+    items, total = await overlaps.find(request.ctx.user.id, q.start_time, q.end_time,
+                                       q.exclude_id, q.limit, q.offset)
+    return json(page(items, total, q))
+
+
 @bp.get("/<raw_id>")
 @doc("Get one entry", tag=TAG, response=EntryOut, errors=[404])
 @authenticated
@@ -99,7 +117,8 @@ async def get(request: Request, raw_id: str) -> HTTPResponse:
 
 
 @bp.put("/<raw_id>")
-@doc("Replace an entry", tag=TAG, body=EntryCreate, response=EntryOut, errors=[404])
+@doc("Replace an entry", tag=TAG, body=EntryCreate, response=EntryWritten, errors=[404],
+     description="The previous version is kept for an hour: POST .../restore undoes this.")
 @authenticated
 async def replace(request: Request, raw_id: str) -> HTTPResponse:
     eid = entry_id(raw_id)
@@ -107,25 +126,41 @@ async def replace(request: Request, raw_id: str) -> HTTPResponse:
         draft_defaults(request.ctx.user.preferences))
     entry = await service.update_entry(request.ctx.user.id, eid, body)
     await user_data_changed(request)
-    return json(entry)
+    return json(await overlaps.with_overlaps(request.ctx.user.id, entry))
 
 
 @bp.patch("/<raw_id>")
-@doc("Change some fields of an entry", tag=TAG, body=EntryPatch, response=EntryOut,
-     errors=[404], description="project_id: null detaches the project; tags replaces the set.")
+@doc("Change some fields of an entry", tag=TAG, body=EntryPatch, response=EntryWritten,
+     errors=[404], description="project_id: null detaches the project; tags replaces the set. "
+     "The previous version is kept for an hour: POST .../restore undoes this.")
 @authenticated
 async def patch(request: Request, raw_id: str) -> HTTPResponse:
     eid = entry_id(raw_id)
     body = parse_body(request, EntryPatch)
     entry = await service.update_entry(request.ctx.user.id, eid, body)
     await user_data_changed(request)
-    return json(entry)
+    return json(await overlaps.with_overlaps(request.ctx.user.id, entry))
 
 
 @bp.delete("/<raw_id>")
-@doc("Delete an entry", tag=TAG, status=204, errors=[404])
+@doc("Delete an entry", tag=TAG, status=204, errors=[404],
+     description="The entry is kept for an hour: POST .../restore brings it back.")
 @authenticated
 async def delete(request: Request, raw_id: str) -> HTTPResponse:
     await service.delete_entry(request.ctx.user.id, entry_id(raw_id))
     await user_data_changed(request)
     return empty()
+
+
+@bp.post("/<raw_id>/restore")
+@doc("Undo the last edit or deletion of an entry", tag=TAG, response=EntryOut,
+     errors=[404, 409],
+     description="Brings the entry back exactly as it was before its newest PATCH, PUT or "
+     "DELETE of the last hour: same id, fields, tags, created_at and updated_at. Each call "
+     "undoes one more change. 404 when there is nothing left to undo; 409 when the entry's "
+     "project has been deleted since.")
+@authenticated
+async def restore(request: Request, raw_id: str) -> HTTPResponse:
+    entry = await service.restore_entry(request.ctx.user.id, entry_id(raw_id))
+    await user_data_changed(request)
+    return json(entry)

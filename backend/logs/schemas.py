@@ -193,3 +193,36 @@ class EntryQuery(PageQuery, EntryFilters):
     start_date: PeriodBound | None = start_field("Entries that start at or after it.")
     end_date: PeriodBound | None = end_field("Entries that start before it.")
     sort: SortKey = Field("-start_time", description="start_time|-start_time|duration|...")
+
+
+class Overlap(BaseModel):
+    """Another entry of yours whose time overlaps the one written or asked about."""
+
+    id: uuid.UUID
+    title: str
+    start_time: datetime
+    end_time: datetime
+
+
+class EntryWritten(EntryOut):
+    """The entry as written, with the other entries it overlaps: a warning, not an error."""
+
+    overlaps: list[Overlap] = Field(
+        description="Up to 10 of your other entries overlapping this one; "
+        "GET /v1/logs/overlaps lists all.")
+
+
+class OverlapQuery(PageQuery):
+    start_time: BoundedDatetime = Field(..., description="Start of the span (RFC 3339).")
+    end_time: BoundedDatetime = Field(..., description="End of the span; after start_time.")
+    exclude_id: uuid.UUID | None = Field(
+        None, description="An entry to leave out (the one being edited).")
+
+    _end = field_validator("end_time")(check_end)
+
+
+class OverlapPage(BaseModel):
+    items: list[Overlap]
+    total: int
+    limit: int
+    offset: int

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from backend.api.errors import field_error, not_found, pydantic_errors, validation_problem
+from backend.api.errors import ApiError, field_error, not_found, pydantic_errors, validation_problem
 from backend.api.periods import resolve_span
 from backend.db.setup import db
 from backend.insights.digests import forget_weeks
 from backend.logs import queries as sql
+from backend.logs import snapshots
 from backend.logs.schemas import EntryCreate, EntryPatch, EntryQuery
 from backend.tags.resolve import resolve_tag_ids
 
@@ -106,6 +108,8 @@ async def update_entry(
             owned = await conn.execute_query_dict(sql.OWNED_PROJECTS, [user_id, [new.project_id]])
             if not owned:
                 raise _project_error()
+        # Kept for undo (POST /v1/logs/{id}/restore), in the same transaction as the change.
+        await snapshots.snapshot_before_update(conn, user_id, entry_id)
         try:
             await conn.execute_query(sql.UPDATE_ENTRY, [entry_id, *_fields(user_id, new)])
         except IntegrityError as exc:
@@ -119,10 +123,34 @@ async def update_entry(
 
 async def delete_entry(user_id: uuid.UUID, entry_id: uuid.UUID) -> None:
     async with in_transaction() as conn:
-        rows = await conn.execute_query_dict(sql.DELETE_ENTRY, [entry_id, user_id])
-        if not rows:
-            raise not_found("Log entry")
-        await forget_weeks(user_id, [rows[0]["start_time"]], conn)
+        before = await _start_times(conn, user_id, entry_id)
+        # Kept for undo: the snapshot is written by the same statement as the delete.
+        await snapshots.delete_entry(conn, user_id, entry_id)
+        await forget_weeks(user_id, before, conn)
+
+
+async def _start_times(conn: Any, user_id: uuid.UUID, entry_id: uuid.UUID) -> list[datetime]:
+    """The entry's current start (none if it is gone): its week's digest is about to change."""
+    rows = await conn.execute_query_dict(
+        "SELECT start_time FROM log_entries WHERE id = $1 AND user_id = $2", [entry_id, user_id])
+    return [r["start_time"] for r in rows]
+
+
+async def restore_entry(user_id: uuid.UUID, entry_id: uuid.UUID) -> dict[str, Any]:
+    """Undo the newest edit or deletion of the entry: it comes back exactly as it was."""
+    try:
+        async with in_transaction() as conn:
+            before = await _start_times(conn, user_id, entry_id)
+            await snapshots.restore_row(conn, user_id, entry_id)
+            entry = await get_entry(user_id, entry_id, conn)
+            # The week it is back in, and the week an undone edit had moved it to.
+            await forget_weeks(user_id, [*before, datetime.fromisoformat(entry["start_time"])],
+                               conn)
+            return entry
+    except IntegrityError as exc:
+        # The only reference that can have gone away meanwhile is the entry's project.
+        raise ApiError(409, "Conflict", "The entry's project has been deleted since, so the "
+                       "entry cannot be restored as it was.", kind="restore-conflict") from exc
 
 
 async def list_entries(user_id: uuid.UUID, tz: str, q: EntryQuery) -> tuple[list[dict], int]:

@@ -29,7 +29,7 @@ CHANNEL = "englog_tasks"
 # Run inside the API by backend.queue.runner: they need the database, which workers never see.
 API_TASK_TYPES = (
     "cleanup_denylist", "cleanup_tasks", "cleanup_insights", "process_deletions",
-    "weekly_reports", "week_digests",
+    "weekly_reports", "eod_reminders", "week_digests",
 )
 
 

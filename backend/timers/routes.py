@@ -1,4 +1,5 @@
-"""/v1/timers: start/stop a running timer, or backfill "I did this for N minutes"."""
+"""/v1/timers: start/stop a running timer, switch to the next, restart an earlier entry, or
+backfill "I did this for N minutes"."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from backend.api.changes import user_data_changed
 from backend.api.docs import doc
 from backend.api.validation import parse_body
 from backend.auth.guard import authenticated
-from backend.logs.schemas import EntryOut
+from backend.logs.schemas import EntryWritten
 from backend.timers import service
 from backend.timers.schemas import (
     Backfill,
     TimerCurrent,
+    TimerEdit,
     TimerOut,
-    TimerPatch,
+    TimerRestart,
     TimerStart,
     TimerStop,
+    TimerSwitch,
+    TimerSwitched,
 )
 from backend.users.schemas import draft_defaults
 
@@ -50,15 +54,17 @@ async def current(request: Request) -> HTTPResponse:
 
 
 @bp.patch("/current")
-@doc("Change the running timer", tag=TAG, body=TimerPatch, response=TimerOut, errors=[404])
+@doc("Change the running timer", tag=TAG, body=TimerEdit, response=TimerOut, errors=[404],
+     description="Its title, project, tags…, or `started_at` (not in the future, at most 24 "
+     "hours ago). Fields not sent stay as they are.")
 @authenticated
 async def update(request: Request) -> HTTPResponse:
-    body = parse_body(request, TimerPatch)
+    body = parse_body(request, TimerEdit)
     return json(await service.update(request.ctx.user.id, body))
 
 
 @bp.post("/stop")
-@doc("Stop the timer and log it", tag=TAG, body=TimerStop, response=EntryOut, status=201,
+@doc("Stop the timer and log it", tag=TAG, body=TimerStop, response=EntryWritten, status=201,
      errors=[404],
      description="Creates the entry from the timer (body fields override). Needs a title; "
      "on any 422 the timer keeps running. Body optional.")
@@ -70,6 +76,33 @@ async def stop(request: Request) -> HTTPResponse:
     return json(entry, status=201)
 
 
+@bp.post("/switch")
+@doc("Stop the running timer and start the next", tag=TAG, body=TimerSwitch,
+     response=TimerSwitched, status=201, errors=[404],
+     description="In one transaction: the running timer is logged (as by /stop; `stopped` "
+     "overrides its fields) and the next one starts at the same instant. On any error "
+     "nothing changes. 404 when no timer is running.")
+@authenticated
+async def switch(request: Request) -> HTTPResponse:
+    body = parse_body(request, TimerSwitch).with_defaults(
+        draft_defaults(request.ctx.user.preferences))
+    result = await service.switch(request.ctx.user.id, body)
+    await user_data_changed(request)
+    return json(result, status=201)
+
+
+@bp.post("/restart")
+@doc("Start a timer like an earlier entry", tag=TAG, body=TimerRestart, response=TimerOut,
+     status=201, errors=[404, 409],
+     description="Copies title, description, type, project, tags, value and impact of "
+     "`entry_id`, or of your entry that ended last. 409 when a timer is running. Body "
+     "optional.")
+@authenticated
+async def restart(request: Request) -> HTTPResponse:
+    body = _optional_body(request, TimerRestart)
+    return json(await service.restart(request.ctx.user.id, body), status=201)
+
+
 @bp.post("/cancel")
 @doc("Discard the running timer", tag=TAG, status=204, errors=[404])
 @authenticated
@@ -79,7 +112,8 @@ async def cancel(request: Request) -> HTTPResponse:
 
 
 @bp.post("/backfill")
-@doc("Log something that just ended", tag=TAG, body=Backfill, response=EntryOut, status=201,
+@doc("Log something that just ended", tag=TAG, body=Backfill, response=EntryWritten,
+     status=201,
      description="Creates an entry that lasted `minutes` and ended at end_time (default now).")
 @authenticated
 async def backfill(request: Request) -> HTTPResponse:

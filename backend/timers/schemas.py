@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from backend.api.timebounds import BoundedDatetime
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
-from backend.logs.schemas import DraftPatch, EntryDraft, no_nul
+from backend.logs.schemas import DraftPatch, EntryDraft, EntryWritten, no_nul
 
 DraftTitle = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_nul)
@@ -26,6 +26,14 @@ class TimerStart(EntryDraft):
 
 class TimerPatch(DraftPatch):
     title: DraftTitle = None  # type: ignore[assignment]
+
+
+class TimerEdit(TimerPatch):
+    """PATCH /v1/timers/current: the draft's fields, and when the timer started."""
+
+    started_at: BoundedDatetime = Field(  # type: ignore[assignment]
+        None, description="Not in the future, and at most 24 hours ago (an entry lasts at "
+        "most 24 hours, so an older start could never be stopped).")
 
 
 class TimerStop(TimerPatch):
@@ -52,3 +60,22 @@ class TimerOut(BaseModel):
 class TimerCurrent(BaseModel):
     running: bool
     timer: TimerOut | None
+
+
+class TimerSwitch(TimerStart):
+    """POST /v1/timers/switch: the next timer's fields; `stopped` overrides fields of the
+    entry logged from the running one (e.g. its title, if it had none)."""
+
+    stopped: TimerPatch | None = None
+
+
+class TimerRestart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_id: uuid.UUID | None = Field(
+        None, description="The entry to continue; defaults to the one that ended last.")
+
+
+class TimerSwitched(BaseModel):
+    stopped: EntryWritten
+    timer: TimerOut

@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from backend.auth.schemas import UserOut, check_email, check_timezone
 from backend.db.models import ActivityType, ImpactLevel, ValueRating
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
 
 class Preferences(BaseModel):
     """Every preference a user can set. Unknown keys are rejected, so typos surface as 422s.
@@ -22,6 +25,21 @@ class Preferences(BaseModel):
         False, strict=True, description="Opt in to the weekly report email (Monday).")
     report_ready_email: bool = Field(
         True, strict=True, description="Email when a requested report is ready.")
+    end_of_day_reminder_email: bool = Field(
+        False, strict=True, description="Opt in to an email at end_of_day_reminder_time on "
+        "each of end_of_day_reminder_days on which you have logged nothing.")
+    end_of_day_reminder_time: str = Field(
+        "17:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="HH:MM (24-hour) in your timezone.")
+    end_of_day_reminder_days: list[Weekday] = Field(
+        default_factory=lambda: list(WEEKDAYS[:5]), max_length=7,
+        description="Your workdays (default Monday to Friday).")
+
+    @field_validator("end_of_day_reminder_days")
+    @classmethod
+    def _weekday_order(cls, v: list[str]) -> list[str]:
+        # Stored once each, in week order, so equal settings compare equal.
+        return [d for d in WEEKDAYS if d in v]
     week_start: Literal["monday", "sunday"] = "monday"
     default_activity_type: ActivityType = ActivityType.code
     default_value_rating: ValueRating = ValueRating.medium

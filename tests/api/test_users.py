@@ -15,6 +15,8 @@ DEFAULTS = {
     "weekly_report_email": False, "report_ready_email": True, "week_start": "monday",
     "default_activity_type": "code", "default_value_rating": "medium",
     "default_impact_level": "team", "daily_goal_hours": 8.0, "theme": "dark",
+    "end_of_day_reminder_email": False, "end_of_day_reminder_time": "17:30",
+    "end_of_day_reminder_days": ["monday", "tuesday", "wednesday", "thursday", "friday"],
 }
 
 

@@ -64,13 +64,14 @@ def test_recurring_jobs_cover_each_period_with_stable_keys():
 async def test_enqueue_recurring_twice_adds_nothing_new(orm, db):
     now = datetime(2031, 3, 5, 12, 0, tzinfo=UTC)
     await enqueue_recurring(now)
+    # Per-user jobs (weekly reports, end-of-day reminders) depend on who is opted in.
     count = await db.fetchval("SELECT count(*) FROM tasks WHERE dedupe_key LIKE '%2031-%' "
-                           "AND task_type <> 'weekly_reports'")
+                           "AND task_type NOT IN ('weekly_reports', 'eod_reminders')")
     await enqueue_recurring(now)
     assert count == len(recurring_jobs(now))
     assert await db.fetchval(
         "SELECT count(*) FROM tasks WHERE dedupe_key LIKE '%2031-%' "
-                           "AND task_type <> 'weekly_reports'") == count
+                           "AND task_type NOT IN ('weekly_reports', 'eod_reminders')") == count
 
 
 def test_monday_nine_is_a_different_instant_in_tokyo_and_new_york():

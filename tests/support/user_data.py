@@ -74,11 +74,14 @@ async def seed_everything(client: httpx.AsyncClient, db) -> ApiUser:
     project = await _ok(await user.post("/v1/projects", json={
         "name": "Compiler", "description": "secret project notes"}))
     await _ok(await user.post("/v1/tags", json={"name": "cobol", "description": "my tag"}))
-    await _ok(await client.post("/v1/logs", headers=user.headers | {
+    entry = await _ok(await client.post("/v1/logs", headers=user.headers | {
         "Idempotency-Key": f"k-{uuid.uuid4()}"}, json={
         "title": "=Write the A-0 compiler", "description": "private details of the day",
         "type": "code", "project_id": project["id"], "tags": ["cobol", "python"],
         "start_time": "2026-11-02T09:00:00+00:00", "end_time": "2026-11-02T10:30:00+00:00"}))
+    # An edit keeps the previous version for undo (entry_snapshots); this one changes no field.
+    await _ok(await user.patch(f"/v1/logs/{entry['id']}", json={
+        "title": "=Write the A-0 compiler"}), 200)
     await _ok(await user.post("/v1/timers/start", json={
         "title": "Debugging", "description": "a moth in relay 70"}))
     await _ok(await user.post("/v1/insights/generate", json={

@@ -147,3 +147,35 @@ async def request_report(pilot: Any, app: Any, start: str, end: str) -> None:
     app.set_focus(None)
     await pilot.press("g")
     await wait_for(pilot, lambda: app.screen.watching, "report requested")
+
+
+def burst(app: Any, *keys: str) -> None:
+    """Queue keys the way a terminal delivers a fast typist's burst: all of them before the
+    app has handled the first (pilot.press waits for the app to go idle after each key)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        original = REPLACED_KEYS.get(key, key)
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(original))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def count_requests(app: Any) -> list[str]:
+    """Every request the app's API client sends from now on, as "METHOD /path"."""
+    seen: list[str] = []
+
+    async def hook(request: httpx.Request) -> None:
+        seen.append(f"{request.method} {request.url.path}")
+
+    app.api.http.event_hooks["request"].append(hook)
+    return seen

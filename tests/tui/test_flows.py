@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.support.users import ApiUser
 from tests.tui.conftest import SIZE, make_app, request_report, text_of, wait_for
+from tui.screens.confirm import ConfirmModal
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.entries import EntriesScreen
 from tui.screens.entry_editor import EntryEditor
@@ -125,6 +126,9 @@ async def test_timer_start_and_stop_creates_an_entry(api_url, alice, db, tmp_pat
         await wait_for(pilot, lambda: "Pairing on refresh" in text_of(
             app.screen.query_one("#timer-panel")), "timer panel")
         await pilot.press("x")
+        # It ran under a minute: the TUI asks before saving such an entry (issue 12 bug 9).
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "the question")
+        await pilot.press("y")
         await wait_for(pilot, lambda: app.timer is None, "timer stopped")
     rows = await db.fetch("SELECT title FROM log_entries WHERE user_id=$1::uuid", alice.id)
     assert [r["title"] for r in rows] == ["Pairing on refresh"]

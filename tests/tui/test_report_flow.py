@@ -3,6 +3,7 @@ report, a real worker writes it with the embedded model, and the TUI renders the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -40,6 +41,19 @@ async def test_generate_weekly_report_and_read_it(report_stack: Stack, tmp_path)
     app = make_app(tmp_path, report_stack.api.url, session_of(user))
     async with app.run_test(size=SIZE) as pilot:
         await request_report(pilot, app, "2025-03-10", "2025-03-16")
+        # Issue 12 bug 13: the past-reports row follows the progress panel while the worker
+        # runs (it said "running 0%" while the panel read 79%).
+        report_id = app.screen.watching
+        table = app.screen.query_one("#r-list")
+
+        def row_matches_panel() -> bool:
+            match = re.search(r"running · .* · (\d+)%", text_of(app.screen.query_one(
+                "#r-stage")))
+            return bool(match) and int(match.group(1)) > 0 and \
+                str(table.get_cell(report_id, "status")) == f"running {match.group(1)}%"
+
+        await wait_for(pilot, row_matches_panel, "the list row in step with the panel",
+                       limit=600)
         # The embedded model writes five sections on a shared 2-core box: be patient.
         await wait_for(pilot, lambda: "completed" in text_of(app.screen.query_one("#r-stage")),
                        "the worker to finish the report", limit=600)

@@ -41,6 +41,8 @@ LOGS_LIST = Endpoint("GET", "/v1/logs")
 LOGS_CREATE = Endpoint("POST", "/v1/logs")
 LOG_UPDATE = Endpoint("PATCH", "/v1/logs/{entry_id}")
 LOG_DELETE = Endpoint("DELETE", "/v1/logs/{entry_id}")
+LOG_RESTORE = Endpoint("POST", "/v1/logs/{entry_id}/restore")  # undo the last edit/delete
+LOGS_OVERLAPS = Endpoint("GET", "/v1/logs/overlaps")
 
 TIMER_START = Endpoint("POST", "/v1/timers/start")
 TIMER_CURRENT = Endpoint("GET", "/v1/timers/current")
@@ -48,6 +50,8 @@ TIMER_UPDATE = Endpoint("PATCH", "/v1/timers/current")
 TIMER_STOP = Endpoint("POST", "/v1/timers/stop")
 TIMER_CANCEL = Endpoint("POST", "/v1/timers/cancel")
 TIMER_BACKFILL = Endpoint("POST", "/v1/timers/backfill")
+TIMER_SWITCH = Endpoint("POST", "/v1/timers/switch")
+TIMER_RESTART = Endpoint("POST", "/v1/timers/restart")
 
 PROJECTS_LIST = Endpoint("GET", "/v1/projects")
 PROJECTS_CREATE = Endpoint("POST", "/v1/projects")
@@ -122,6 +126,21 @@ class Entry(TypedDict):
     updated_at: str
 
 
+class Overlap(TypedDict):
+    """Another entry of the user's whose time overlaps the one written or asked about."""
+
+    id: str
+    title: str
+    start_time: str
+    end_time: str
+
+
+class WrittenEntry(Entry):
+    """A single write's answer: the entry and the entries it overlaps (a warning)."""
+
+    overlaps: list[Overlap]
+
+
 class Timer(TypedDict):
     title: str
     description: str
@@ -137,6 +156,11 @@ class Timer(TypedDict):
 class TimerState(TypedDict):
     running: bool
     timer: Timer | None
+
+
+class Switched(TypedDict):
+    stopped: WrittenEntry
+    timer: Timer
 
 
 class Project(TypedDict, total=False):
@@ -155,6 +179,9 @@ class Preferences(TypedDict, total=False):
     default_impact_level: str
     daily_goal_hours: float
     theme: str
+    end_of_day_reminder_email: bool
+    end_of_day_reminder_time: str  # HH:MM in the user's timezone
+    end_of_day_reminder_days: list[str]
 
 
 class Report(TypedDict, total=False):
@@ -221,6 +248,29 @@ async def update_log(api: ApiClient, entry_id: str, body: dict[str, Any]) -> Ent
 
 async def delete_log(api: ApiClient, entry_id: str) -> None:
     await call(api, LOG_DELETE, ids={"entry_id": entry_id})
+
+
+async def restore_log(api: ApiClient, entry_id: str) -> Entry:
+    """Undo the entry's newest edit or deletion: it comes back exactly, with its id."""
+    return await call(api, LOG_RESTORE, ids={"entry_id": entry_id})
+
+
+async def overlaps(api: ApiClient, start_time: str, end_time: str,
+                   exclude_id: str | None = None, limit: int = 50) -> Page[Overlap]:
+    """The user's entries overlapping [start_time, end_time), asked before saving."""
+    return await call(api, LOGS_OVERLAPS, params={
+        "start_time": start_time, "end_time": end_time, "exclude_id": exclude_id,
+        "limit": limit})
+
+
+async def switch_timer(api: ApiClient, body: dict[str, Any]) -> Switched:
+    """Log the running timer and start the next at the same instant (one transaction)."""
+    return await call(api, TIMER_SWITCH, body)
+
+
+async def restart_timer(api: ApiClient, entry_id: str | None = None) -> Timer:
+    """Start a timer saying what an entry said (by default the one that ended last)."""
+    return await call(api, TIMER_RESTART, {"entry_id": entry_id} if entry_id else None)
 
 
 async def start_timer(api: ApiClient, body: dict[str, Any]) -> Timer:

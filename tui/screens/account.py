@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Static
 
 from tui.api import endpoints as ep
 from tui.api.client import ApiError
+from tui.keymap import key_of
 from tui.screens.base import API_ERRORS
 from tui.screens.dialog import DataDialog
 from tui.widgets.download import DownloadPanel
@@ -63,7 +64,7 @@ class AccountScreen(DataDialog):
         with Horizontal(classes="buttons"):
             yield Button("Delete my account now", id="a-delete", variant="error",
                          compact=True, disabled=True)
-            yield Button("Close (esc)", id="a-close", compact=True)
+            yield Button(f"Close ({key_of(self.app, 'account.close')})", id="a-close", compact=True)
 
     def on_mount(self) -> None:
         self._load_deletion()

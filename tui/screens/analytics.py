@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Select, Sparkline, Static
 
 from tui.api import endpoints as ep
@@ -18,16 +19,28 @@ from tui.widgets.bars import BarChart
 GROUPS = [(g, g) for g in ("type", "project", "value", "impact", "tag", "weekday", "hour")]
 PERIODS = [("This week", "week"), ("Last week", "last_week"), ("This month", "month"),
            ("Last 30 days", "30d"), ("This year", "year")]
+# (API field, label, format, how it is computed and what a good value looks like). The
+# definitions are backend/analytics/metrics.py's (docs/SPEC_DIFFERENCES.md rows 7-10).
+NARROW = 110
 METRICS = (
-    ("average_daily_hours", "Average daily hours", "{:.1f} h"),
-    ("peak_productivity_hour", "Peak hour", "{}:00"),
-    ("most_productive_day", "Most productive day", "{}"),
-    ("activity_efficiency_score", "Code/debug/docs time", "{:.0f}%"),
-    ("focus_time_percentage", "Focus time", "{:.0f}%"),
-    ("collaboration_ratio", "Collaboration ratio", "{:.2f}"),
-    ("high_value_percentage", "High-value work", "{:.0f}%"),
-    ("company_impact_ratio", "Company/product impact", "{:.0f}%"),
-    ("value_impact_score", "Value × impact score", "{:.1f}"),
+    ("average_daily_hours", "Average daily hours", "{:.1f} h",
+     "Hours logged ÷ days with at least one entry. Good: steady, near your daily goal."),
+    ("peak_productivity_hour", "Peak hour", "{}:00",
+     "Hour of the day with the most logged time. Good: keep it free for deep work."),
+    ("most_productive_day", "Most productive day", "{}",
+     "Weekday with the most logged time. Good: plan demanding work on it."),
+    ("activity_efficiency_score", "Code/debug/docs time", "{:.0f}%",
+     "Share of time in code, debug and docs entries. Good: half or more for a maker."),
+    ("focus_time_percentage", "Focus time", "{:.0f}%",
+     "Share of time in code/debug/docs/planning/learning blocks of 60+ min. Good: 40%+."),
+    ("collaboration_ratio", "Collaboration ratio", "{:.2f}",
+     "Meeting + mentoring + review time ÷ all time (0–1). Good: 0.2–0.4, not above 0.5."),
+    ("high_value_percentage", "High-value work", "{:.0f}%",
+     "Share of time rated value:high. Good: above 50%."),
+    ("company_impact_ratio", "Company/product impact", "{:.0f}%",
+     "Share of time with product or company impact. Good: above 50%."),
+    ("value_impact_score", "Value × impact score", "{:.1f}",
+     "Value (1–3) × impact (1–4) ÷ 12 × 100, by minutes (0–100). Good: above 50."),
 )
 
 
@@ -47,16 +60,18 @@ class AnalyticsScreen(MainScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="analytics-controls"):
-            yield Select(PERIODS, value="30d", allow_blank=False, id="a-period")
-            yield Select(GROUPS, value="type", allow_blank=False, id="a-group")
-        with Horizontal(id="analytics"):
-            with Vertical():
-                yield BarChart(width=28, id="distribution", classes="panel")
-                yield Static("", id="metrics", classes="panel")
-            with Vertical():
-                yield BarChart(width=28, id="trend", classes="panel",
-                               empty="No weeks with entries yet.")
-                yield Sparkline([], id="hv-spark", classes="panel")
+            yield Select(PERIODS, value="30d", allow_blank=False, id="a-period", compact=True)
+            yield Select(GROUPS, value="type", allow_blank=False, id="a-group", compact=True)
+        with VerticalScroll(id="analytics"):
+            # Its own line, so the totals are never cut at 80 columns ("6h30…").
+            yield Static("", id="a-totals")
+            with Horizontal(id="analytics-charts"):
+                yield BarChart(width=22, id="distribution", classes="panel")
+                with Vertical(id="analytics-trend"):
+                    yield BarChart(width=22, id="trend", classes="panel",
+                                   empty="No weeks with entries yet.")
+                    yield Sparkline([], id="hv-spark", classes="panel")
+            yield Static("", id="metrics", classes="panel")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -64,6 +79,10 @@ class AnalyticsScreen(MainScreen):
         self.query_one("#metrics").border_title = "Productivity metrics"
         self.query_one("#trend").border_title = "Weekly trend (12 weeks)"
         self.query_one("#hv-spark").border_title = "High-value share per week"
+
+    def on_resize(self) -> None:
+        # Side by side needs room for two bar charts; below that they stack and scroll.
+        self.set_class(self.size.width < NARROW, "-narrow")
 
     @on(Select.Changed)
     def _changed(self) -> None:
@@ -97,12 +116,19 @@ class AnalyticsScreen(MainScreen):
         dash = await ep.analytics_dashboard(app.api, **dates)
         metrics = dash.get("metrics", {})
         totals = dash.get("totals", {})
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim")
-        grid.add_column(justify="right")
-        for key, label, template in METRICS:
-            grid.add_row(label, _fmt(template, metrics.get(key)))
-        grid.add_row("", "")
-        grid.add_row("Logged", f"{hm(totals.get('minutes'))} in {totals.get('entries', 0)} "
-                     f"entries over {totals.get('active_days', 0)} days")
-        self.query_one("#metrics", Static).update(grid)
+        self.query_one("#metrics", Static).update(metrics_table(metrics))
+        self.query_one("#a-totals", Static).update(
+            f"Logged {hm(totals.get('minutes'))} in {totals.get('entries', 0)} entries over "
+            f"{totals.get('active_days', 0)} days")
+
+
+def metrics_table(metrics: dict[str, Any]) -> Table:
+    """Each metric with its value and, in one line, how it is computed and what is good."""
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(style="dim", ratio=1)
+    for key, label, template, meaning in METRICS:
+        grid.add_row(label, Text(_fmt(template, metrics.get(key)), style="bold"),
+                     Text(meaning))
+    return grid

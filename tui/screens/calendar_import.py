@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Static
 
 from tui.api import endpoints as ep
+from tui.keymap import key_of
 from tui.screens.base import API_ERRORS
 from tui.screens.dialog import DataDialog
 from tui.widgets.form import Field
@@ -66,12 +67,15 @@ class ImportScreen(DataDialog):
                         "period_end")
         with Horizontal(classes="buttons"):
             yield Button("Preview (enter)", id="i-preview", variant="primary")
-            yield Button("Import checked (ctrl+s)", id="i-commit", variant="success",
+            yield Button(f"Import checked ({key_of(self.app, 'import.commit')})",
+                         id="i-commit", variant="success",
                          disabled=True)
-            yield Button("Close (esc)", id="i-close")
-        yield Static("Without a period: the 90 days through today. Enter shows what the "
-                     "file holds; nothing is imported until ctrl+s. In the table, space "
-                     "checks or unchecks an event, a checks all or none.", id="i-summary",
+            yield Button(f"Close ({key_of(self.app, 'import.close')})", id="i-close")
+        yield Static(f"Without a period: the 90 days through today. Enter shows what the "
+                     f"file holds; nothing is imported until "
+                     f"{key_of(self.app, 'import.commit')}. In the table, "
+                     f"{key_of(self.app, 'import.toggle')} checks or unchecks an event, "
+                     f"{key_of(self.app, 'import.all')} checks all or none.", id="i-summary",
                      classes="hint")
         yield DataTable(id="i-events", cursor_type="row", zebra_stripes=True)
 
@@ -146,7 +150,8 @@ class ImportScreen(DataDialog):
         if new:
             parts.append(f"{len(self.chosen)} of {len(new)} new checked")
         self.query_one("#i-summary", Static).update(
-            ", ".join(parts) + (". ctrl+s imports the checked ones." if new else "."))
+            ", ".join(parts) + (f". {key_of(self.app, 'import.commit')} imports the checked "
+                                "ones." if new else "."))
         self.query_one("#i-commit", Button).disabled = not self.chosen
 
     # -- choosing --------------------------------------------------------------------------

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from tui.actions import bindings_for
+from tui.keymap import key_of
+
 
 class ConfirmModal(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
+    SCOPE = "confirm"
+    BINDINGS = bindings_for("confirm")
     DEFAULT_CSS = """
     ConfirmModal { align: center middle; }
     ConfirmModal > Vertical { width: 60; height: auto; border: thick $warning;
@@ -29,11 +29,12 @@ class ConfirmModal(ModalScreen[bool]):
         with Vertical():
             yield Label(self.question)
             with Horizontal():
-                yield Button("No (n)", id="no")
-                yield Button("Yes (y)", id="yes", variant="warning")
+                yield Button(f"No ({key_of(self.app, 'confirm.no')})", id="no")
+                yield Button(f"Yes ({key_of(self.app, 'confirm.yes')})", id="yes",
+                             variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.set_focus(self.query_one("#no", Button))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

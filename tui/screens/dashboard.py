@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
+from tui.actions import BY_ID
 from tui.api import endpoints as ep
+from tui.keymap import key_of
 from tui.screens.base import MainScreen
 from tui.screens.common import entry_time_range, hm, hms, week_bounds
 from tui.widgets.bars import BarChart
@@ -35,7 +38,9 @@ class DashboardScreen(MainScreen):
         self.query_one("#timer-panel").border_title = "Timer"
         table = self.query_one("#today", DataTable)
         table.border_title = "Today"
-        table.add_columns("When", "Time", "Type", "Title", "Project")
+        self._today_rows: list[tuple] = []
+        self._today_width = 0
+        self._size_today()
         self.query_one("#week-chart").border_title = "This week by type"
         self.query_one("#glance").border_title = "Value & impact this week"
         self.set_interval(1.0, self._tick)
@@ -44,20 +49,49 @@ class DashboardScreen(MainScreen):
     def _tick(self) -> None:
         timer = self.englog.timer
         panel = self.query_one("#timer-panel", Static)
-        keys = "[dim]s start · x stop · ctrl+k cancel · b log what I just did · a quick add[/]"
+        keys = timer_hint(self.app)
         if not timer:
             panel.update(f"No timer running.\n{keys}")
             return
         elapsed = hms(self.englog.elapsed_since(timer["started_at"]).total_seconds())
         title = timer.get("title") or "(untitled)"
         tags = " ".join(f"#{t}" for t in timer.get("tags") or [])
-        panel.update(f"[bold green]● {elapsed}[/]  {title}  [dim]{timer.get('type')}"
-                     f" {tags}[/]\n{keys}")
+        offline = "  [yellow](offline: queued)[/]" if timer.get("queued") else ""
+        panel.update(f"[bold green]● {elapsed}[/]  {escape(title)}  [dim]{timer.get('type')}"
+                     f" {escape(tags)}[/]{offline}\n{keys}")
+
+    def on_resize(self) -> None:
+        self._size_today()
+
+    def _size_today(self) -> None:
+        """Fixed widths for When/Time/Type and the rest for Title and Project; in a narrow
+        terminal (the left half is then ~40 wide) Time and Type give way, so Project stays
+        on screen (the panel's subtitle still sums the day)."""
+        width = self.size.width or self.app.size.width
+        if width == self._today_width:
+            return
+        self._today_width = width
+        inner = width // 2 - 6  # half the screen less the panel's chrome and scrollbar
+        narrow = inner < 50
+        fixed = [("When", 11)] if narrow else [("When", 11), ("Time", 5), ("Type", 9)]
+        self._today_keep = (0, 3, 4) if narrow else (0, 1, 2, 3, 4)
+        free = max(12, inner - sum(w for _, w in fixed) - 2 * (len(fixed) + 2))
+        project = max(6, free * 2 // 5)
+        table = self.query_one("#today", DataTable)
+        table.clear(columns=True)
+        for label, w in (*fixed, ("Title", free - project), ("Project", project)):
+            table.add_column(label, width=w)
+        table.add_rows(self._shown_today())
+
+    def _shown_today(self) -> list[tuple]:
+        keep = getattr(self, "_today_keep", (0, 1, 2, 3, 4))
+        return [tuple(row[i] for i in keep) for row in self._today_rows]
 
     async def load(self) -> None:
         app = self.englog
         current = await ep.current_timer(app.api)
-        app.timer = current.get("timer") if current.get("running") else None
+        # A start still waiting in the outbox is the user's timer until the server has it.
+        app.timer = current.get("timer") if current.get("running") else app.queued_timer()
         self._tick()
         today = app.now().date()
         start, end = week_bounds(today, app.preferences.get("week_start"))
@@ -66,10 +100,11 @@ class DashboardScreen(MainScreen):
         todays = sorted((e for e in week if app.local(e["start_time"]).date() == today),
                         key=lambda e: e["start_time"])
         table = self.query_one("#today", DataTable)
+        self._today_rows = [(entry_time_range(app, e), hm(e["duration_minutes"]), e["type"],
+                             Text(e["title"]), Text(e.get("project_name") or ""))
+                            for e in todays]
         table.clear()
-        for e in todays:
-            table.add_row(entry_time_range(app, e), hm(e["duration_minutes"]),
-                          e["type"], e["title"], e.get("project_name") or "")
+        table.add_rows(self._shown_today())
         total_today = sum(e["duration_minutes"] for e in todays)
         goal = app.preferences.get("daily_goal_hours")
         goal_txt = f" of {goal}h goal" if goal else ""
@@ -86,6 +121,15 @@ class DashboardScreen(MainScreen):
         chart.set_data(by_type.most_common())
         chart.border_subtitle = f"{hm(sum(by_type.values()))} · {start:%d %b}–{end:%d %b}"
         self.query_one("#glance", Static).update(_glance(by_value, by_impact))
+
+
+HINT_ACTIONS = ("timer.start", "timer.stop", "timer.cancel", "timer.backfill", "entry.quick_add")
+
+
+def timer_hint(app: object) -> str:
+    """The timer keys as the user has them (remaps applied), wrapped by the panel, not cut."""
+    parts = [f"{escape(key_of(app, i))} {BY_ID[i].description}" for i in HINT_ACTIONS]
+    return "[dim]" + " · ".join(parts) + "[/]"
 
 
 def _glance(by_value: Counter[str], by_impact: Counter[str]) -> Text:

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from tui.actions import bindings_for
+from tui.actions import bindings_for, typing_blocks
 from tui.api.client import ApiError, SessionExpired
 from tui.screens.base import API_ERRORS
 from tui.widgets.download import DownloadPanel
@@ -61,6 +61,17 @@ class DataDialog(ModalScreen[None]):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def focus_first(self) -> None:
+        if self.focused is None and self.AUTO_FOCUS:
+            for widget in self.query(self.AUTO_FOCUS):
+                if widget.focusable:
+                    self.set_focus(widget)
+                    break
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "a" checks all events in the import table, but types an "a" in the path field.
+        return not typing_blocks(self.app, (self.SCOPE,), action)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         show_errors(self, errors, self.query_one("#dialog-general", Static))

@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Select, Static
 
 from tui.api import endpoints as ep
+from tui.keymap import key_of
 from tui.screens.common import period_bounds
 from tui.screens.dialog import DataDialog
 from tui.widgets.download import DownloadPanel
@@ -46,8 +47,9 @@ class ExportScreen(DataDialog):
                         "period_end")
         yield Field("Save in folder", Input(str(self.folder), id="x-folder"), "folder")
         with Horizontal(classes="buttons"):
-            yield Button("Export (ctrl+s)", id="x-run", variant="primary")
-            yield Button("Close (esc)", id="x-close")
+            yield Button(f"Export ({key_of(self.app, 'export.run')})", id="x-run",
+                         variant="primary")
+            yield Button(f"Close ({key_of(self.app, 'export.close')})", id="x-close")
         yield DownloadPanel(id="x-download")
         yield Static("", id="x-hint", classes="hint")
 

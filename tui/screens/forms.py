@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from tui.actions import bindings_for
 from tui.api.client import ApiError, SessionExpired, Unreachable
+from tui.keymap import key_of
 from tui.widgets.form import show_errors
 
 if TYPE_CHECKING:
@@ -22,18 +23,22 @@ class FormModal(ModalScreen[Any]):
     BINDINGS = bindings_for("form")
     TITLE_TEXT = ""
     DRAFT: str | None = None  # draft name; None disables drafts
-    SAVE_LABEL = "Save (ctrl+s)"
+    FIRST_FIELD = "Input"  # gets the keyboard the moment the form opens
+    SAVE_LABEL = "Save"
+    # The key named on the save button: ctrl+s, or enter for one-line forms.
+    SAVE_KEY = "form.save"
 
     DEFAULT_CSS = """
     FormModal { align: center middle; }
-    FormModal > #form-box { width: 86; max-height: 95%; height: auto; border: thick $primary;
-                            background: $surface; padding: 0 1; }
+    FormModal > #form-box { width: 86; max-width: 100%; max-height: 95%; height: auto;
+                            border: thick $primary; background: $surface; padding: 0 1; }
     FormModal #form-title { text-style: bold; padding: 0 0 1 0; }
     FormModal #form-general { color: $error; height: auto; }
     FormModal #form-general.-empty { display: none; }
     FormModal #form-buttons { height: auto; align-horizontal: right; padding-top: 1; }
     FormModal Horizontal.row { height: auto; }
     FormModal Horizontal.row > Field { width: 1fr; margin-right: 1; }
+    FormModal .hint { color: $text-muted; height: auto; }
     """
 
     @property
@@ -46,13 +51,24 @@ class FormModal(ModalScreen[Any]):
             yield from self.compose_fields()
             yield Static("", id="form-general", classes="-empty")
             with Horizontal(id="form-buttons"):
-                yield Button("Close (esc)", id="cancel")
-                yield Button(self.SAVE_LABEL, id="save", variant="primary")
+                yield Button(f"Close ({key_of(self.app, 'form.cancel')})", id="cancel")
+                save_key = "enter" if self.SAVE_KEY == "enter" else key_of(self.app,
+                                                                            self.SAVE_KEY)
+                yield Button(f"{self.SAVE_LABEL} ({save_key})", id="save", variant="primary")
 
     def compose_fields(self) -> ComposeResult:
         yield from ()
 
+    def focus_first(self) -> None:
+        """Focus the first field now (Screen.set_focus is immediate; widget.focus() would
+        wait for a later refresh while typed keys go elsewhere)."""
+        if self.focused is None or self.focused.id != self.FIRST_FIELD.lstrip("#"):
+            for widget in self.query(self.FIRST_FIELD):
+                self.set_focus(widget)
+                break
+
     def on_mount(self) -> None:
+        self.focus_first()
         self._restoring = False
         if self.DRAFT and (draft := self.englog.drafts.load(self.DRAFT)):
             self._restoring = True

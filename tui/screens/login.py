@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static, TabbedContent, TabPane
 
+from tui.actions import bindings_for
 from tui.api.client import ApiError, SessionExpired, Unreachable
 from tui.screens.base import Message
 from tui.widgets.form import Field, show_errors
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 class LoginScreen(Screen):
     SCOPE = "login"
-    BINDINGS = [Binding("ctrl+s", "submit", "Submit", id="login.submit"),
-                Binding("ctrl+r", "toggle", "Log in / Create account", id="login.toggle")]
+    BINDINGS = bindings_for("login")
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
     LoginScreen #login-box { width: 72; height: auto; border: thick $primary; padding: 0 1; }
@@ -71,8 +70,9 @@ class LoginScreen(Screen):
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.active = "tab-register" if tabs.active == "tab-login" else "tab-login"
         target = "#reg-email" if tabs.active == "tab-register" else "#login-email"
-        # The pane becomes visible on the next refresh; a hidden input cannot take focus.
-        self.call_after_refresh(lambda: self.query_one(target, Input).focus())
+        # Focus at once: keys typed right after the switch must not land in the other tab's
+        # field (issue 12 bug 2). Screen.set_focus takes a field whose pane is still hidden.
+        self.set_focus(self.query_one(target, Input))
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.query_one("#message", Message).show(text, error=error)

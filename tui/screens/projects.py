@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rich.table import Table
@@ -11,6 +12,8 @@ from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
 
 from tui.api import endpoints as ep
+from tui.api.client import ApiError
+from tui.keymap import key_of
 from tui.screens.base import API_ERRORS, MainScreen
 from tui.screens.common import hm
 from tui.screens.forms import FormModal
@@ -39,11 +42,14 @@ class ProjectsScreen(MainScreen):
     def on_mount(self) -> None:
         super().on_mount()
         t = self.query_one("#projects", DataTable)
-        t.border_title = "Projects  (n new · e edit · z archive · t tags)"
+        k = partial(key_of, self.app)
+        t.border_title = (f"Projects  ({k('projects.new')} new · {k('projects.edit')} edit · "
+                          f"{k('projects.archive')} archive · {k('projects.delete')} delete · "
+                          f"{k('projects.tags')} tags)")
         t.add_columns("Name", "Status", "Entries", "Time", "Dates")
         self.query_one("#project-stats").border_title = "Stats"
         tags = self.query_one("#tags", DataTable)
-        tags.border_title = "Tags by usage  (t back to projects)"
+        tags.border_title = f"Tags by usage  ({k('projects.tags')} back to projects)"
         tags.add_columns("Tag", "Category", "Used")
 
     async def load(self) -> None:
@@ -86,7 +92,8 @@ class ProjectsScreen(MainScreen):
         pane = self.query_one("#project-stats", Static)
         p = self.current()
         if p is None:
-            pane.update("No projects yet — press n to create one.")
+            pane.update(f"No projects yet — press {key_of(self.app, 'projects.new')} to "
+                        "create one.")
             return
         try:
             s = await ep.project_stats(self.englog.api, p["id"])
@@ -111,14 +118,15 @@ class ProjectsScreen(MainScreen):
     def action_toggle_tags(self) -> None:
         sw = self.query_one("#switcher", ContentSwitcher)
         sw.current = "tags" if sw.current == "projects-pane" else "projects-pane"
-        self.query_one("#tags" if sw.current == "tags" else "#projects", DataTable).focus()
+        self.set_focus(self.query_one("#tags" if sw.current == "tags" else "#projects",
+                                      DataTable))
 
-    def action_new(self) -> None:
-        self.app.push_screen(ProjectEditor(None), lambda r: r and self.reload())
+    async def action_new(self) -> None:
+        await self.englog.open_modal(ProjectEditor(None), lambda r: r and self.reload())
 
-    def action_edit(self) -> None:
+    async def action_edit(self) -> None:
         if p := self.current():
-            self.app.push_screen(ProjectEditor(p), lambda r: r and self.reload())
+            await self.englog.open_modal(ProjectEditor(p), lambda r: r and self.reload())
 
     def action_archive(self) -> None:
         from tui.screens.confirm import ConfirmModal
@@ -135,10 +143,42 @@ class ProjectsScreen(MainScreen):
             except API_ERRORS as exc:
                 self.message.show(self.englog.explain(exc))
                 return
+            self.message.clear()
             self.notify(f"Archived “{p['name']}”.")
             self.reload()
 
         self.app.push_screen(ConfirmModal(f"Archive “{p['name']}” (mark it completed)?"), done)
+
+
+    def action_delete(self) -> None:
+        from tui.screens.confirm import ConfirmModal
+
+        p = self.current()
+        if p is None:
+            return
+
+        async def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                await ep.delete_project(self.englog.api, p['id'])
+            except API_ERRORS as exc:
+                self.message.show(_delete_refused(self.app, p, exc))
+                return
+            self.message.clear()
+            self.notify(f"Deleted “{p['name']}”.")
+            self.reload()
+
+        self.app.push_screen(ConfirmModal(f"Delete the project “{p['name']}”?"), done)
+
+
+def _delete_refused(app: Any, p: dict[str, Any], exc: Exception) -> str:
+    """The server keeps a project that still has entries (409): say what to do instead."""
+    if isinstance(exc, ApiError) and exc.status == 409:
+        return (f"“{p['name']}” still has {p.get('entry_count') or 'some'} entries, so it was "
+                f"not deleted: move or delete them first, or archive the project "
+                f"({key_of(app, 'projects.archive')}) to hide it from new work.")
+    return app.explain(exc)
 
 
 class ProjectEditor(FormModal):
@@ -163,9 +203,7 @@ class ProjectEditor(FormModal):
             yield Field("End date", Input(p.get("end_date") or "", id="end_date",
                                           placeholder="YYYY-MM-DD"), "end_date")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#name", Input).focus()
+    FIRST_FIELD = "#name"
 
     async def submit(self) -> Any:
         v = self.values()

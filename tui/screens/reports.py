@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Markdown, ProgressBar, Select, Static
 
 from tui.api import endpoints as ep
+from tui.keymap import key_of
 from tui.screens.base import API_ERRORS, MainScreen
 from tui.widgets.form import Field, show_errors
 
@@ -33,21 +36,24 @@ class ReportsScreen(MainScreen):
         with Horizontal(id="reports"):
             with Vertical(id="reports-left"):
                 with Vertical(id="report-form", classes="panel"):
+                    # Compact (one-line) controls: the past-reports list keeps its rows at 80x24.
                     yield Field("Type", Select(REPORT_TYPES, value="weekly", allow_blank=False,
-                                               id="r-type"), "report_type")
+                                               id="r-type", compact=True), "report_type")
                     with Horizontal(classes="row"):
                         yield Field("From (optional)", Input(placeholder="YYYY-MM-DD",
-                                                             id="r-start"), "period_start")
-                        yield Field("To", Input(placeholder="YYYY-MM-DD", id="r-end"),
-                                    "period_end")
-                    yield Button("Generate (g)", id="r-generate", variant="primary")
+                                                             id="r-start", compact=True),
+                                    "period_start")
+                        yield Field("To", Input(placeholder="YYYY-MM-DD", id="r-end",
+                                                compact=True), "period_end")
+                    yield Button(f"Generate ({key_of(self.app, 'reports.generate')})",
+                                 id="r-generate", variant="primary", compact=True)
                     yield Static("", id="r-general")
                 with Vertical(id="progress-box", classes="panel"):
                     yield Static("No report in progress.", id="r-stage")
                     yield ProgressBar(total=100, show_eta=False, id="r-progress")
                 yield DataTable(id="r-list", cursor_type="row", classes="panel")
             with VerticalScroll(id="report-view", classes="panel"):
-                yield Markdown("*Generate a report or open one from the list (enter).*",
+                yield Markdown("*Generate a report, or open one from the list with enter.*",
                                id="r-markdown")
 
     def on_mount(self) -> None:
@@ -56,7 +62,8 @@ class ReportsScreen(MainScreen):
         self.query_one("#progress-box").border_title = "Progress"
         t = self.query_one("#r-list", DataTable)
         t.border_title = "Past reports"
-        t.add_columns("Type", "Period", "Status", "Title")
+        for label in ("Type", "Period", "Status", "Title"):
+            t.add_column(label, key=label.lower())
         self.query_one("#report-view").border_title = "Report"
 
     async def load(self) -> None:
@@ -65,9 +72,8 @@ class ReportsScreen(MainScreen):
         t = self.query_one("#r-list", DataTable)
         t.clear()
         for r in self.reports:
-            t.add_row(r.get("report_type", ""),
-                      f"{r.get('period_start', '')} → {r.get('period_end', '')}",
-                      _status(r), r.get("title") or "", key=r["id"])
+            t.add_row(r.get("report_type", ""), period_label(r), _status(r),
+                      Text(r.get("title") or ""), key=r["id"])
 
     # -- generate ------------------------------------------------------------------------------
     @on(Button.Pressed, "#r-generate")
@@ -133,6 +139,7 @@ class ReportsScreen(MainScreen):
         self.reload()
 
     def _progress(self, report: dict[str, Any] | None) -> None:
+        self._update_row(report)
         stage = self.query_one("#r-stage", Static)
         bar = self.query_one("#r-progress", ProgressBar)
         if report is None:
@@ -147,6 +154,18 @@ class ReportsScreen(MainScreen):
             text += f"\n[red]{report.get('error') or 'generation failed'}[/]"
         stage.update(text)
         bar.update(progress=report.get("progress") or 0)
+
+    def _update_row(self, report: dict[str, Any] | None) -> None:
+        """Keep the past-reports row in step with the progress panel (it said "running 0%"
+        while the panel read 79%)."""
+        report_id = (report or {}).get("id") or self.watching
+        t = self.query_one("#r-list", DataTable)
+        if report is None or not report_id or report_id not in t.rows:
+            return
+        t.update_cell(report_id, "status", _status(report))
+        for r in self.reports:
+            if r["id"] == report_id:
+                r.update({k: report[k] for k in ("status", "progress") if k in report})
 
     # -- read ----------------------------------------------------------------------------------
     @on(DataTable.RowSelected, "#r-list")
@@ -185,3 +204,19 @@ class ReportsScreen(MainScreen):
 def _status(r: dict[str, Any]) -> str:
     status = r.get("status", "")
     return f"{status} {r.get('progress', 0)}%" if status in ("queued", "running") else status
+
+
+def period_label(r: dict[str, Any]) -> str:
+    """ "10–16 Mar 2025": short enough for the list at 80 columns."""
+    try:
+        start = date.fromisoformat(str(r.get("period_start"))[:10])
+        end = date.fromisoformat(str(r.get("period_end"))[:10])
+    except ValueError:
+        return f"{r.get('period_start', '')} → {r.get('period_end', '')}"
+    if start == end:
+        return f"{start.day} {start:%b %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"

@@ -20,7 +20,7 @@ from tui.widgets.form import Field
 class _TimerForm(FormModal):
     def common_fields(self) -> ComposeResult:
         app = self.englog
-        projects = [(p["name"], p["id"]) for p in app.projects_cache]
+        projects = [(p["name"], p["id"]) for p in app.active_projects()]
         yield Field("What are you working on?", Input(id="title"), "title")
         with Horizontal(classes="row"):
             yield Field("Type", Select(TYPE_OPTIONS, allow_blank=False, id="type",
@@ -38,16 +38,18 @@ class _TimerForm(FormModal):
             body["project_id"] = project
         return body
 
+    FIRST_FIELD = "#title"
+
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#title", Input).focus()
         self.run_worker(self.englog.load_projects(), group="projects")
 
 
 class StartTimerModal(_TimerForm):
     TITLE_TEXT = "Start a timer — enter to start, everything is optional"
     DRAFT = "timer:start"
-    SAVE_LABEL = "Start (enter)"
+    SAVE_LABEL = "Start"
+    SAVE_KEY = "enter"
 
     def compose_fields(self) -> ComposeResult:
         yield from self.common_fields()
@@ -56,10 +58,9 @@ class StartTimerModal(_TimerForm):
         body = self.common_body()
         if not body["title"]:
             del body["title"]
-        await ep.start_timer(self.englog.api, body)
-        current = await ep.current_timer(self.englog.api)
-        self.englog.timer = current.get("timer")
-        self.notify("Timer started.")
+        await self.englog.start_timer(body)
+        if not (self.englog.timer or {}).get("queued"):
+            self.notify("Timer started.")
         return True
 
 
@@ -71,9 +72,8 @@ class BackfillModal(_TimerForm):
         yield Field("How long? (45m, 1h30)", Input(id="minutes"), "minutes")
         yield from self.common_fields()
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#minutes", Input).focus()
+    # The duration first: "b 45m" must put 45m in "How long?" (issue 12 bug 6).
+    FIRST_FIELD = "#minutes"
 
     async def submit(self) -> Any:
         minutes = parse_duration(self.values()["minutes"].strip().lower())
