@@ -12,7 +12,7 @@ from tests.worker.synthetic import facts_message, insight_request, random_entrie
 from worker.reports import generate_report, select
 from worker.reports.citations import Ref, cite, ref_of
 from worker.reports.digests import by_week
-from worker.reports.sections import ACCOMPLISHMENTS, TITLES
+from worker.reports.sections import ACCOMPLISHMENTS, TECHNICAL, TITLES
 
 
 async def test_weekly_report_has_exact_facts_cited_sections_and_its_digest(embedded):
@@ -83,6 +83,10 @@ async def test_quarter_composes_from_digests_and_digests_the_weeks_it_got_entrie
     stored = [_stored_digest(start + timedelta(weeks=i), i) for i in range(10)]
     # One stored highlight outweighs everything: re-ranking by score must put it first.
     stored[3].highlights[0].score = 1e9
+    # A stored sentence is reused as worded, but re-checked: a false figure (meetings are
+    # not 90% of this quarter) does not reach the report, the plain sentence takes its place.
+    stored[5].highlights[0].score = 1e8
+    stored[5].highlights[0].sentence = "Meetings took 90% of the time."
     fresh_weeks = list(by_week(entries))
     wanted = [pb.WeekDigest(week_start=w, fingerprint=f"fp-{w}",
                             facts=facts_message(ws, date.fromisoformat(w),
@@ -100,9 +104,13 @@ async def test_quarter_composes_from_digests_and_digests_the_weeks_it_got_entrie
     assert len(acc) == select.LONG_ACCOMPLISHMENTS
     top = stored[3].highlights[0]
     assert acc[0] == f"- {top.sentence} {cite([Ref(top.title, top.date)])}"
-    # The other four are the heaviest of the stored highlights and the fresh weeks' entries.
-    fresh_best = select.ranked(entries)[:4]
-    assert all(any(cite([ref_of(e)]) in line for line in acc[1:]) for e in fresh_best[:2])
+    replaced = stored[5].highlights[0]
+    assert acc[1] == f"- You logged Stored item 5. {cite([Ref(replaced.title, replaced.date)])}"
+    assert "Meetings took 90%" not in md
+    # The other three are the heaviest of the stored highlights and the fresh weeks' entries.
+    fresh_best = select.ranked(entries)[:3]
+    assert all(any(cite([ref_of(e)]) in line for line in acc[2:]) for e in fresh_best[:2])
+    fresh_in_report = sum(any(cite([ref_of(e)]) in line for line in acc) for e in entries)
     # One digest per week the API asked for, with its fingerprint and facts copied back.
     assert [d.week_start for d in resp.new_digests] == fresh_weeks
     for d, w in zip(resp.new_digests, wanted, strict=True):
@@ -110,9 +118,15 @@ async def test_quarter_composes_from_digests_and_digests_the_weeks_it_got_entrie
         week_ids = {e.id for e in by_week(entries)[d.week_start]}
         assert d.highlights and {h.entry_id for h in d.highlights} <= week_ids
         assert all(h.sentence for h in d.highlights)
-    # A handful of model jobs, not one summary per week and month.
+    # Model jobs only for the fresh weeks' entries that made the list, the time split and
+    # the facts' advice; stored highlights and the technical/excellence sections cost none.
     assert not any(s.startswith("summarizing") for s in seen)
-    assert resp.model_calls <= 2 * (select.LONG_ACCOMPLISHMENTS + select.LONG_TECHNICAL + 3)
+    assert "writing Technical Contributions" not in seen
+    assert "writing Areas of Excellence" not in seen
+    assert resp.model_calls <= 2 * (fresh_in_report + 2)
+    assert sections[TECHNICAL].startswith("You spent ") and " h on code (" in sections[TECHNICAL]
+    checks = {c.section: c for c in resp.sentence_checks}
+    assert checks[ACCOMPLISHMENTS].replaced >= 1   # the stored sentence with the false figure
 
 
 async def test_digest_only_task_words_the_highlights_and_writes_no_report(embedded):

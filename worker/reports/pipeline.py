@@ -101,6 +101,33 @@ class Writer:
     async def claims(self, jobs: Sequence[Job]) -> list[Claim]:
         return [await self.claim(j) for j in jobs]
 
+    def checked_text(self, text: str, fallback: str) -> str:
+        """A templated period-level sentence (no entry cited) goes through the checker too."""
+        ok, _ = self.check(text, [])
+        return text if ok else fallback
+
+    def reused_highlight(self, c: Candidate) -> str:
+        """A stored digest highlight, as it was worded (no model call), re-checked so nothing
+        unchecked reaches a report; a failing one becomes the plain sentence on its title.
+
+        Words: the highlight in dict form is its own entry's evidence (the checker's rule:
+        its words were checked against the entry when the digest was built). Figures: that
+        rule would also make every number in the sentence "stated by the entry", so they are
+        checked once more against the entry's title alone and this report's facts: "meetings
+        took 90%" fails when the period's facts say 8.6%, "3 h" fails without the entry."""
+        known = {"entry_id": c.entry_id, "title": c.ref.title, "date": c.ref.date}
+        if c.sentence:
+            words = check_sentence(c.sentence, [EvidenceEntry.from_log_entry(
+                {**known, "sentence": c.sentence})], self.facts.raw)
+            figures = check_sentence(c.sentence, [EvidenceEntry.from_log_entry(known)],
+                                     self.facts.raw)
+            if words.ok and not figures.bad_figures:
+                return c.sentence
+            reasons = words.reasons + [r for r in figures.reasons if r.startswith("figure")]
+            self.tallies.dropped.append(f"[stored] {c.sentence} ({'; '.join(reasons)})")
+        self.tallies.count(sections.ACCOMPLISHMENTS, "replaced")
+        return f"You logged {c.ref.title.strip().rstrip('.')}."
+
     def checked_template(self, c: Candidate) -> str:
         """A stored highlight for an entry nobody asked the model about this time."""
         assert c.entry is not None
@@ -127,9 +154,40 @@ async def _accomplishments(w: Writer, candidates: Sequence[Candidate]) -> tuple[
         worded[entry.id] = claim.sentence
     lines = []
     for c in candidates:
-        sentence = worded.get(c.entry_id, c.sentence)
+        sentence = worded[c.entry_id] if c.entry is not None else w.reused_highlight(c)
         lines.append(with_citation(sentence, [c.ref]))
     return lines, worded
+
+
+async def _long_narrative(w: Writer, f: Facts, entries: list[pb.LogEntry],
+                          candidates: list[Candidate]) -> tuple[str, dict[str, str]]:
+    """Sprint to annual: the accomplishments are the period's best highlights, reused as the
+    digests stored them; only the candidates from weeks sent as entries are worded. Of the
+    period-level sentences only the time split and the facts' advice are worded; the
+    technical and excellence sections are templated from the facts: the entries sent are a
+    few changed or partial weeks, not the period, so per-entry jobs on them would describe
+    the wrong work and cost model calls an annual review cannot afford."""
+    recommendations = sections.period_recommendation_jobs(f)
+    w.total = sum(c.entry is not None for c in candidates) + 1 + len(recommendations)
+    acc_lines, worded = await _accomplishments(w, candidates)
+    time_claims = await w.claims(sections.time_jobs(f, entries))
+    rec_claims = await w.claims(recommendations)
+    project = sections.project_template(f)
+    time_text = " ".join([*(_cited(c) for c in time_claims),
+                          *([w.checked_text(project, "")] if project else [])]).strip()
+    parts = [
+        (sections.ACCOMPLISHMENTS, _bullets(acc_lines) if acc_lines else
+         "No entries were logged in this period."),
+        (sections.TIME, time_text),
+        (sections.TECHNICAL, w.checked_text(sections.technical_fallback(f),
+                                            sections.NO_TECHNICAL)),
+        (sections.EXCELLENCE, w.checked_text(sections.excellence_fallback(f),
+                                             sections.NO_HIGH_VALUE)),
+        (sections.RECOMMENDATIONS, _bullets([_cited(c) for c in rec_claims]) if rec_claims
+         else "- " + sections.KEEP_LOGGING),
+    ]
+    text = "\n".join(f"## {title}\n\n{body}\n" for title, body in parts)
+    return text, worded
 
 
 async def _narrative(w: Writer, f: Facts, entries: list[pb.LogEntry],
@@ -219,7 +277,8 @@ async def generate_report(req: pb.GenerateInsightRequest, backend: LLMBackend,
         digests = await _digest_only(req, w, entries)
         title = content = summary = ""
     else:
-        narrative, worded = await _narrative(w, facts, entries, _candidates(req, entries))
+        write = _long_narrative if req.report_type in LONG_REPORTS else _narrative
+        narrative, worded = await write(w, facts, entries, _candidates(req, entries))
         digests = _week_digests(req, w, entries, worded) if not req.include_projects else []
         title = title_for(req)
         footer = (f"\n---\n_Narrative by {backend.name} model {usage.model}, one checked "

@@ -139,37 +139,58 @@ def excellence_jobs(f: Facts, entries: Sequence[pb.LogEntry]) -> list[Job]:
                 f"Your heaviest work was {e.title.strip().rstrip('.')}.")]
 
 
-def recommendation_jobs(f: Facts, entries: Sequence[pb.LogEntry]) -> list[Job]:
-    """A rule over the facts picks the advice; the model may only word it."""
+def _facts_advice(f: Facts) -> tuple[str, str] | None:
+    """(the fact, the templated advice) a rule over the facts picks, or None."""
     focus = _metric(f, "focus_time_percentage")
     hv = _metric(f, "high_value_percentage")
     meeting = next((s for s in shares(f, "by_type") if s.name == "meeting"), None)
-    best = select.top_high_value(entries, 1) or select.ranked(entries)[:1]
     if meeting and float(meeting.pct) >= 30:
-        fact = f"meetings took {meeting.pct}% of the time"
-        template = f"Consider fewer meetings next week: meetings took {meeting.pct}% of the time."
-    elif focus is not None and focus < 50:
-        fact = f"focus time was {fmt(focus, 1)}% of the time"
-        template = f"Consider more focus time next week: focus time was {fmt(focus, 1)}% of " \
-                   f"the time logged."
-    elif hv is not None and hv < 40:
-        fact = f"high-value work was {fmt(hv, 1)}% of the time"
-        template = f"Consider more high-value work next week: it was {fmt(hv, 1)}% of the time."
-    elif best:
-        e = best[0]
-        return [Job(RECOMMENDATIONS, "one suggestion to continue this kind of work next week",
-                    [e], f"Continue with work like {e.title.strip().rstrip('.')}.")]
-    else:
+        return (f"meetings took {meeting.pct}% of the time",
+                f"Consider fewer meetings next week: meetings took {meeting.pct}% of the time.")
+    if focus is not None and focus < 50:
+        return (f"focus time was {fmt(focus, 1)}% of the time",
+                f"Consider more focus time next week: focus time was {fmt(focus, 1)}% of "
+                f"the time logged.")
+    if hv is not None and hv < 40:
+        return (f"high-value work was {fmt(hv, 1)}% of the time",
+                f"Consider more high-value work next week: it was {fmt(hv, 1)}% of the time.")
+    return None
+
+
+def period_recommendation_jobs(f: Facts) -> list[Job]:
+    """Long periods: the advice from the facts only (the entries sent are not the period)."""
+    advice = _facts_advice(f)
+    if advice is None:
         return []
+    fact, template = advice
     return [Job(RECOMMENDATIONS, "one concrete suggestion for next week, starting with "
                                  "\"Consider\"", [], template, context=fact, must_cite=False)]
+
+
+def recommendation_jobs(f: Facts, entries: Sequence[pb.LogEntry]) -> list[Job]:
+    """A rule over the facts picks the advice; the model may only word it. With no rule
+    firing, the advice is to continue the week's heaviest (high-value first) work."""
+    jobs = period_recommendation_jobs(f)
+    if jobs:
+        return jobs
+    best = select.top_high_value(entries, 1) or select.ranked(entries)[:1]
+    if not best:
+        return []
+    e = best[0]
+    return [Job(RECOMMENDATIONS, "one suggestion to continue this kind of work next week",
+                [e], f"Continue with work like {e.title.strip().rstrip('.')}.")]
+
+
+NO_TECHNICAL = "No such entries were logged in this period."
+NO_HIGH_VALUE = "No high-value entries were logged in this period."
+KEEP_LOGGING = "Continue logging your work next week."
 
 
 def technical_fallback(f: Facts) -> str:
     """No technical entry to word (none sent, or none logged): the technical time itself."""
     tech = [s for s in shares(f, "by_type") if s.name in select.TECHNICAL_TYPES]
     if not tech:
-        return "No such entries were logged in this period."
+        return NO_TECHNICAL
     parts = [f"{s.hours} h on {s.name} ({s.pct}%)" for s in tech]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"You spent {listed}."
@@ -179,4 +200,4 @@ def excellence_fallback(f: Facts) -> str:
     hv = _metric(f, "high_value_percentage")
     if hv:
         return f"High-value work made up {fmt(hv, 1)}% of the time."
-    return "No high-value entries were logged in this period."
+    return NO_HIGH_VALUE
