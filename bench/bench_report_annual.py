@@ -64,6 +64,7 @@ class Run:
     digests_stored: int
     request_s: float      # POST /v1/insights/generate: facts, week plan, payload, enqueue
     pipeline_s: float     # the worker's generate_report (generation_ms)
+    checks: str = ""      # per section: kept/regenerated/replaced
 
 
 async def seed_year(user: ApiUser) -> list[dict]:
@@ -135,7 +136,9 @@ async def annual(name: str, user: ApiUser, stub, backend: LLMBackend, options: R
     return Run(name, seconds, response.model_calls, body["prompt_tokens"],
                body["completion_tokens"], len(req.digests), len(req.entries),
                len(req.weeks_to_digest), stored_after - stored_before, request_s,
-               response.generation_ms / 1000)
+               response.generation_ms / 1000,
+               ", ".join(f"{c.section}: {c.kept}/{c.regenerated}/{c.replaced}"
+                         for c in response.sentence_checks))
 
 
 async def main() -> None:
@@ -180,7 +183,7 @@ async def main() -> None:
         drop_stack_database(stack)
 
     print(f"\nannual review, {ENTRIES} entries, model {backend.model}, {s.n_threads} threads, "
-          f"{s.claim_max_tokens} max tokens per model job")
+          f"{s.claim_max_tokens} max tokens per model job, load {os.getloadavg()[0]:.1f}")
     print(f"{'run':5} {'wall s':>7} {'goal s':>6} {'calls':>5} {'prompt tok':>10} "
           f"{'compl tok':>9} {'digests in':>10} {'entries in':>10} {'asked':>5} {'stored':>6} "
           f"{'API req s':>9} {'pipeline s':>10}")
@@ -189,6 +192,8 @@ async def main() -> None:
               f"{run.prompt_tokens:10d} {run.completion_tokens:9d} {run.digests_sent:10d} "
               f"{run.entries_sent:10d} {run.digests_asked:5d} {run.digests_stored:6d} "
               f"{run.request_s:9.1f} {run.pipeline_s:10.1f}")
+    for run in runs:
+        print(f"{run.name}: kept/regenerated/replaced per section: {run.checks}")
     for run in runs:
         goal = GOALS[run.name]
         verdict = "met" if run.seconds < goal else f"MISSED by {run.seconds - goal:.1f} s"
