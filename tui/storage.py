@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
 import json
 import os
@@ -70,6 +69,9 @@ class TokenStore:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    # Imported here: `englog status` reads this store without an event loop.
+                    import asyncio
+
                     await asyncio.sleep(0.05)  # never block the UI's event loop
             yield
         finally:
