@@ -76,11 +76,10 @@ class Cli:
     def call(self, fn: Callable[[ApiClient], Awaitable[T]], *, server_url: str | None = None,
              logged_in: bool = True) -> T:
         """Run `fn(api)` on a fresh event loop, turning API failures into CliError."""
+        api = self.api(server_url, logged_in)  # first: "not logged in" needs no httpx
         import asyncio
 
         from tui.api.client import ApiError, SessionExpired, Unreachable
-
-        api = self.api(server_url, logged_in)
 
         async def go() -> T:
             try:
