@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,6 +18,8 @@ def write_private(path: Path, data: Any) -> None:
     world-readable token file behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    import tempfile  # here: `englog status` only reads, and tempfile pulls in shutil
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         os.fchmod(fd, 0o600)

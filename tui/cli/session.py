@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -23,8 +22,10 @@ from tui.paths import Paths
 from tui.storage import TokenStore
 
 if TYPE_CHECKING:
-    # Imported where used: httpx and asyncio are most of `englog status`'s start-up, and
-    # its fast path (tui/cli/status.py) needs neither.
+    # Imported where used: httpx and asyncio were most of `englog status`'s start-up, and
+    # its fast path (tui/cli/status.py) needs neither, nor a time zone.
+    from zoneinfo import ZoneInfo
+
     from tui.api.client import ApiClient, ApiError
 
 T = TypeVar("T")
@@ -55,6 +56,8 @@ class Cli:
 
     @property
     def tz(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             return ZoneInfo(self.user.get("timezone") or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
