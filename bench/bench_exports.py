@@ -33,6 +33,7 @@ from pypdf import PdfReader
 from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
 from bench.bench_dashboard import TYPE_WEIGHTS, TYPES
 from tests.support.servers import ApiProcess, test_env
+from tests.support.users import register as register_user
 
 PG = os.environ.get("ENGLOG_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_URL = f"{PG}/englog_bench_exports"
@@ -155,12 +156,9 @@ async def timed_download(client: httpx.AsyncClient, url: str, params: dict,
 
 
 async def register(client: httpx.AsyncClient) -> tuple[uuid.UUID, dict[str, str]]:
-    r = await client.post("/v1/auth/register", json={
-        "email": f"bench-{uuid.uuid4().hex[:8]}@example.com", "password": "bench password 123",
-        "first_name": "Ada", "last_name": "Lovelace", "timezone": TZ})
-    r.raise_for_status()
-    body = r.json()
-    return uuid.UUID(body["user"]["id"]), {"Authorization": f"Bearer {body['access_token']}"}
+    # Registering answers 202 without tokens (it must not reveal taken emails): log in too.
+    user = await register_user(client, TZ, first_name="Ada", last_name="Lovelace")
+    return uuid.UUID(user.id), {"Authorization": f"Bearer {user.access_token}"}
 
 
 async def main() -> None:

@@ -13,13 +13,13 @@ import argparse
 import asyncio
 import os
 import time
-import uuid
 
 import asyncpg
 import httpx
 
 from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
 from tests.support.servers import ApiProcess, test_env
+from tests.support.users import register
 
 PG = os.environ.get("ENGLOG_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_URL = f"{PG}/englog_bench_gdpr"
@@ -94,13 +94,11 @@ async def main(entries: int) -> None:
     server = ApiProcess(test_env(DB_URL, f"englog-bench-gdpr-{os.getpid()}:"))
     server.start()
     try:
-        async with httpx.AsyncClient() as client:
-            r = await client.post(server.url + "/v1/auth/register", json={
-                "email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
-                "password": "benchmark-pass-1"})
-        r.raise_for_status()
-        user_id = r.json()["user"]["id"]
-        headers = {"Authorization": "Bearer " + r.json()["access_token"]}
+        # Registering answers 202 without tokens (it must not reveal taken emails): log in too.
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            user = await register(client)
+        user_id = user.id
+        headers = {"Authorization": "Bearer " + user.access_token}
         await _seed(dsn, user_id, entries)
         base_s, base_bytes = await _baseline(dsn, user_id)
         print(f"entries: {entries}")

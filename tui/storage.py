@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +18,8 @@ def write_private(path: Path, data: Any) -> None:
     world-readable token file behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    import tempfile  # here: `englog status` only reads, and tempfile pulls in shutil
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         os.fchmod(fd, 0o600)
@@ -70,6 +70,9 @@ class TokenStore:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    # Imported here: `englog status` reads this store without an event loop.
+                    import asyncio
+
                     await asyncio.sleep(0.05)  # never block the UI's event loop
             yield
         finally:

@@ -39,8 +39,6 @@ class Stack:
             "ENGLOG_WORKER_WORKER_ID": worker_id or cert,
             "ENGLOG_WORKER_CLAIM_WAIT_SECONDS": "5",
             "ENGLOG_WORKER_HEARTBEAT_SECONDS": "2",
-            # Short sections keep the real model's run time small in tests.
-            "ENGLOG_WORKER_SECTION_MAX_TOKENS": "40",
             "ENGLOG_WORKER_N_THREADS": "2",
             **env,
         })

@@ -130,9 +130,9 @@ async def wait_insight_done(user: ApiUser, insight_id: str, workers: list[subpro
 
 
 async def test_sigkilled_worker_task_is_finished_once_by_another(stack, smtp_server, wdb):
-    # Worker A writes long sections, so the report is still being written when it is killed.
+    # Worker A may write long claims, so the report is still being written when it is killed.
     a = spawn(stack, worker_env(stack, "worker-a", "worker-a", smtp_server.port,
-                                ENGLOG_WORKER_SECTION_MAX_TOKENS="400"))
+                                ENGLOG_WORKER_CLAIM_MAX_TOKENS="512"))
     b = None
     try:
         async with httpx.AsyncClient(base_url=stack.api.url, timeout=30) as client:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
-from tui.cli import auth, entries, reports, timer
 from tui.cli.exits import Exit
 from tui.paths import Paths
 
@@ -18,7 +18,44 @@ Exit codes: 0 ok · 1 usage · 2 not logged in · 3 server unreachable · 4 inpu
 """
 
 
-@click.group(invoke_without_command=True, epilog=EPILOG,
+# verb -> "module:attribute". Each verb's module is imported only when that verb runs (or
+# --help lists them all): importing every verb eagerly pulled httpx and asyncio into
+# `englog status`, which answers from a shell prompt (bench/bench_tui.py --status-only).
+VERBS = {
+    "login": "tui.cli.auth:login",
+    "logout": "tui.cli.auth:logout",
+    "start": "tui.cli.timer:start",
+    "stop": "tui.cli.timer:stop",
+    "cancel": "tui.cli.timer:cancel",
+    "status": "tui.cli.status:status",
+    "add": "tui.cli.entries:add",
+    "log": "tui.cli.entries:log",
+    "report": "tui.cli.reports:report",
+}
+
+
+class LazyGroup(click.Group):
+    """click's documented lazy-loading group: names are known up front, commands resolved
+    on demand."""
+
+    def __init__(self, *args: object, lazy_commands: dict[str, str], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = self.lazy_commands[cmd_name].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.lazy_commands[cmd_name]} is not a click command")
+        return command
+
+
+@click.group(cls=LazyGroup, lazy_commands=VERBS, invoke_without_command=True, epilog=EPILOG,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--server", help="API URL for the terminal UI (saved to the config file).")
 @click.option("--config-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -36,11 +73,6 @@ def cli(ctx: click.Context, server: str | None, config_dir: Path | None) -> None
         if server:
             app.set_server(server)
         app.run()
-
-
-for command in (auth.login, auth.logout, timer.start, timer.stop, timer.cancel, timer.status,
-                entries.add, entries.log, reports.report):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

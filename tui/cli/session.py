@@ -7,22 +7,26 @@ prompts and tmux status bars (tests/cli/test_imports.py checks it).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import cached_property
-from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from tui.api.client import ApiClient, ApiError, SessionExpired, Unreachable
 from tui.cli import config_lite
 from tui.cli.exits import CliError, Exit
 from tui.paths import Paths
 from tui.storage import TokenStore
+
+if TYPE_CHECKING:
+    # Imported where used: httpx and asyncio were most of `englog status`'s start-up, and
+    # its fast path (tui/cli/status.py) needs neither, nor a time zone.
+    from zoneinfo import ZoneInfo
+
+    from tui.api.client import ApiClient, ApiError
 
 T = TypeVar("T")
 
@@ -52,6 +56,8 @@ class Cli:
 
     @property
     def tz(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             return ZoneInfo(self.user.get("timezone") or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
@@ -66,12 +72,17 @@ class Cli:
             raise CliError(Exit.NOT_LOGGED_IN, "no_server", f"No server configured: {LOGIN_HINT}")
         if logged_in and not self.tokens.present:
             raise CliError(Exit.NOT_LOGGED_IN, "not_logged_in", f"Not logged in: {LOGIN_HINT}")
+        from tui.api.client import ApiClient
+
         return ApiClient(url, self.tokens, timeout=self.settings.request_timeout)
 
     def call(self, fn: Callable[[ApiClient], Awaitable[T]], *, server_url: str | None = None,
              logged_in: bool = True) -> T:
         """Run `fn(api)` on a fresh event loop, turning API failures into CliError."""
-        api = self.api(server_url, logged_in)
+        api = self.api(server_url, logged_in)  # first: "not logged in" needs no httpx
+        import asyncio
+
+        from tui.api.client import ApiError, SessionExpired, Unreachable
 
         async def go() -> T:
             try:

@@ -1,4 +1,4 @@
-"""`englog start|stop|cancel|status`: the running timer from the shell."""
+"""`englog start|stop|cancel`: the running timer from the shell (status: tui/cli/status.py)."""
 
 from __future__ import annotations
 
@@ -38,10 +38,6 @@ async def resolve_project(api: ApiClient, name: str) -> ep.Project:
 
 def clock(cli: Cli, iso: str) -> str:
     return f"{datetime.fromisoformat(iso).astimezone(cli.tz):%H:%M}"
-
-
-def elapsed(seconds: int) -> str:
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
 
 
 @click.command()
@@ -93,16 +89,3 @@ def cancel(cli: Cli) -> None:
     cli.call(ep.cancel_timer)
     cli.emit({"cancelled": True}, "Timer cancelled; nothing was logged.")
 
-
-@click.command()
-@verb
-def status(cli: Cli) -> None:
-    """One line about the running timer, for a tmux status bar or a shell prompt."""
-    state = cli.call(ep.current_timer)
-    timer = state.get("timer") if state.get("running") else None
-    if timer is None:
-        cli.emit({"running": False, "timer": None}, "no timer")
-        return
-    cli.emit({"running": True, "timer": timer},
-             f"● {elapsed(timer['elapsed_seconds'])} {timer['title'] or '(untitled)'} "
-             f"[{timer['type']}]")
