@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
+from backend.db.setup import drop_database
 from tests.support.certs import Pki, make_pki
 from tests.support.servers import ROOT, ApiProcess, die_with_parent, free_port
 
@@ -76,12 +76,16 @@ def start_stack(base_env: dict[str, str], tmp: Path, db_suffix: str,
     base_url = base_env["ENGLOG_DATABASE_URL"]
     database_url = f"{base_url}_{db_suffix}"
 
-    async def _prepare() -> None:
+    async def _drop() -> None:
         await drop_database(database_url)
-        await create_database_if_missing(database_url)
-        await apply_migrations(database_url)
 
-    asyncio.run(_prepare()) if not _loop_running() else _run_in_thread(_prepare)
+    asyncio.run(_drop()) if not _loop_running() else _run_in_thread(_drop)
+    # Migrate in a subprocess, as a deployment does: aerich re-initialises Tortoise's global
+    # connection registry and closes it afterwards, which broke the session's in-process ORM
+    # for every later test (the gRPC and queue tests) when this ran inside pytest.
+    subprocess.run([sys.executable, "-m", "backend.main", "--migrate-only"], cwd=ROOT,
+                   env={**base_env, "ENGLOG_DATABASE_URL": database_url}, check=True,
+                   capture_output=True, timeout=300)
     pki = make_pki(tmp / "pki", *worker_names)
     grpc_port = free_port()
     env = {**base_env, "ENGLOG_DATABASE_URL": database_url,
