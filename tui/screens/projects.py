@@ -129,47 +129,37 @@ class ProjectsScreen(MainScreen):
             await self.englog.open_modal(ProjectEditor(p), lambda r: r and self.reload())
 
     def action_archive(self) -> None:
-        from tui.screens.confirm import ConfirmModal
-
-        p = self.current()
-        if p is None:
-            return
-
-        async def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                await ep.update_project(self.englog.api, p["id"], {"status": "completed"})
-            except API_ERRORS as exc:
-                self.message.show(self.englog.explain(exc))
-                return
-            self.message.clear()
-            self.notify(f"Archived “{p['name']}”.")
-            self.reload()
-
-        self.app.push_screen(ConfirmModal(f"Archive “{p['name']}” (mark it completed)?"), done)
-
+        if p := self.current():
+            self._confirm_then(
+                p, f"Archive “{p['name']}” (mark it completed)?", f"Archived “{p['name']}”.",
+                lambda: ep.update_project(self.englog.api, p["id"], {"status": "completed"}),
+                lambda exc: self.englog.explain(exc))
 
     def action_delete(self) -> None:
-        from tui.screens.confirm import ConfirmModal
+        if p := self.current():
+            self._confirm_then(
+                p, f"Delete the project “{p['name']}”?", f"Deleted “{p['name']}”.",
+                lambda: ep.delete_project(self.englog.api, p["id"]),
+                lambda exc: _delete_refused(self.app, p, exc))
 
-        p = self.current()
-        if p is None:
-            return
+    def _confirm_then(self, p: dict[str, Any], question: str, done_text: str,
+                      call: Any, explain: Any) -> None:
+        """Ask, then make the call; a refusal is shown beside the table, success as a toast."""
+        from tui.screens.confirm import ConfirmModal
 
         async def done(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                await ep.delete_project(self.englog.api, p['id'])
+                await call()
             except API_ERRORS as exc:
-                self.message.show(_delete_refused(self.app, p, exc))
+                self.message.show(explain(exc))
                 return
             self.message.clear()
-            self.notify(f"Deleted “{p['name']}”.")
+            self.notify(done_text)
             self.reload()
 
-        self.app.push_screen(ConfirmModal(f"Delete the project “{p['name']}”?"), done)
+        self.app.push_screen(ConfirmModal(question), done)
 
 
 def _delete_refused(app: Any, p: dict[str, Any], exc: Exception) -> str:
