@@ -108,7 +108,8 @@ class DashboardScreen(MainScreen):
         total_today = sum(e["duration_minutes"] for e in todays)
         goal = app.preferences.get("daily_goal_hours")
         goal_txt = f" of {goal}h goal" if goal else ""
-        table.border_subtitle = f"{len(todays)} entries · {hm(total_today)}{goal_txt}"
+        noun = "entry" if len(todays) == 1 else "entries"
+        table.border_subtitle = f"{len(todays)} {noun} · {hm(total_today)}{goal_txt}"
 
         by_type = Counter[str]()
         by_value = Counter[str]()
