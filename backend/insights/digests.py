@@ -8,7 +8,8 @@ worker returns a new digest for each closed week it was given entries for (store
 
 Validity is decided twice, on purpose:
 - explicitly: every entry write in the logs service calls forget_weeks() for the weeks the
-  entry was in and moves to, in the write's transaction;
+  entry was in and moves to, in the write's transaction (a single-entry insert runs the
+  same DELETE inside its INSERT statement, through forget_weeks_cte);
 - on read: a stored digest is used only when its fingerprint equals the week's current one.
   This also catches writes that do not go through the logs service (a project or tag renamed,
   a timezone changed) and a digest completed after its week was edited.
@@ -202,21 +203,39 @@ async def store_new(user_id: Any, new_digests: Iterable[Any], conn: Any = None) 
     return kept
 
 
+def mondays_of(instants: Iterable[datetime | None], tz: str) -> list[date]:
+    """The Mondays of the weeks (in the user's timezone) holding these instants."""
+    # The same zone rules as the weeks were cut with (backend.analytics.periods).
+    z = zone(tz or "UTC")
+    return sorted({monday_of(t.astimezone(z).date()) for t in instants if t is not None})
+
+
+_FORGET_SQL = "DELETE FROM week_digests WHERE user_id = $1 AND week_start = ANY($2::date[])"
+
+
+def forget_weeks_cte(user: str, mondays: str, guard: str = "TRUE") -> str:
+    """The DELETE of forget_weeks as CTE text, so an entry insert can drop the digest of its
+    week in its own statement (one round trip). `user`/`mondays` are placeholders; `guard`
+    an SQL boolean (false: nothing is dropped, e.g. the insert was refused)."""
+    return f"""digests_forgotten AS (
+    DELETE FROM week_digests WHERE user_id = {user} AND week_start = ANY({mondays}::date[])
+        AND ({guard})
+)"""
+
+
 async def forget_weeks(user_id: Any, instants: Iterable[datetime | None],
-                       conn: Any = None) -> None:
+                       conn: Any = None, tz: str | None = None) -> None:
     """Drop the user's digests of the weeks holding these instants (an entry's old and new
-    start_time). Called by the logs service on every entry write, in its transaction."""
+    start_time). Called by the logs service on every entry write, in its transaction.
+    `tz`: the user's timezone when the caller has it (saves reading it)."""
     times = [t for t in instants if t is not None]
     if not times:
         return
-    users = await db(conn).execute_query_dict(
-        "SELECT timezone FROM users WHERE id = $1", [user_id])
-    # The same zone rules as the weeks were cut with (backend.analytics.periods).
-    tz = zone(users[0]["timezone"] if users else "UTC")
-    mondays = sorted({monday_of(t.astimezone(tz).date()) for t in times})
-    await db(conn).execute_query(
-        "DELETE FROM week_digests WHERE user_id = $1 AND week_start = ANY($2::date[])",
-        [user_id, mondays])
+    if tz is None:
+        users = await db(conn).execute_query_dict(
+            "SELECT timezone FROM users WHERE id = $1", [user_id])
+        tz = users[0]["timezone"] if users else "UTC"
+    await db(conn).execute_query(_FORGET_SQL, [user_id, mondays_of(times, tz)])
 
 
 async def being_digested(user_id: Any, monday: date, conn: Any = None) -> bool:

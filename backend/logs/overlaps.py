@@ -14,17 +14,50 @@ from backend.logs.schemas import MAX_DURATION
 # spans). No entry lasts more than MAX_DURATION, so only entries starting at most that long
 # before `start` can reach into it: that lower bound lets log_entries_user_start_idx do the
 # work instead of scanning every entry of the user.
-_WHERE = """e.user_id = $1 AND e.start_time < $3 AND e.end_time > $2
-    AND e.start_time >= $2 - $4::interval AND ($5::uuid IS NULL OR e.id <> $5::uuid)"""
+# How many overlapping entries a write response lists (the query endpoint pages the rest).
+IN_RESPONSE = 10
+
+
+def overlap_where(alias: str, user: str, start: str, end: str) -> str:
+    """SQL condition: the row `alias` of log_entries is one of `user`'s entries overlapping
+    [start, end) (placeholders or SQL expressions)."""
+    reach = int(MAX_DURATION.total_seconds())
+    return (f"{alias}.user_id = {user} AND {alias}.start_time < {end} "
+            f"AND {alias}.end_time > {start} "
+            f"AND {alias}.start_time >= {start} - interval '{reach} seconds'")
+
+
+_WHERE = overlap_where("e", "$1", "$2", "$3") + " AND ($4::uuid IS NULL OR e.id <> $4::uuid)"
+
+
+def overlaps_in_insert(user: str, start: str, end: str) -> str:
+    """Select-list text for an INSERT ... RETURNING statement's final SELECT: the first
+    IN_RESPONSE overlapping entries as four parallel arrays (overlap_ids, overlap_titles,
+    overlap_starts, overlap_ends; NULL when none). The statement's snapshot predates its own
+    insert, so the new entry is never among them. Read back with overlaps_from_row."""
+    inner = (f"SELECT o.id, o.title, o.start_time, o.end_time FROM log_entries o "
+             f"WHERE {overlap_where('o', user, start, end)} "
+             f"ORDER BY o.start_time, o.id LIMIT {IN_RESPONSE}")
+    order = "ORDER BY ov.start_time, ov.id"
+    return ", ".join(
+        f"(SELECT array_agg(ov.{col} {order}) FROM ({inner}) ov) AS overlap_{name}"
+        for col, name in (("id", "ids"), ("title", "titles"), ("start_time", "starts"),
+                          ("end_time", "ends")))
+
+
+def overlaps_from_row(row: dict[str, Any]) -> list[dict[str, Any]]:
+    ids = row["overlap_ids"]
+    if not ids:  # array_agg over no rows is NULL, in every column
+        return []
+    return [overlap_json({"id": i, "title": t, "start_time": s, "end_time": e})
+            for i, t, s, e in zip(ids, row["overlap_titles"], row["overlap_starts"],
+                                  row["overlap_ends"], strict=True)]
 
 PAGE_SQL = f"""SELECT e.id, e.title, e.start_time, e.end_time, count(*) OVER () AS total
 FROM log_entries e WHERE {_WHERE}
-ORDER BY e.start_time, e.id LIMIT $6 OFFSET $7"""
+ORDER BY e.start_time, e.id LIMIT $5 OFFSET $6"""
 
 COUNT_SQL = f"SELECT count(*) AS n FROM log_entries e WHERE {_WHERE}"
-
-# How many overlapping entries a write response lists (the query endpoint pages the rest).
-IN_RESPONSE = 10
 
 
 def overlap_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +71,7 @@ async def find(user_id: uuid.UUID, start: datetime, end: datetime,
                conn: Any = None) -> tuple[list[dict[str, Any]], int]:
     """(a page of the user's entries overlapping [start, end), how many there are)."""
     conn = conn or db()
-    params = [user_id, start, end, MAX_DURATION, exclude]
+    params = [user_id, start, end, exclude]
     rows = await conn.execute_query_dict(PAGE_SQL, [*params, limit, offset])
     if rows:
         total = rows[0]["total"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from backend.api.periods import Span
+from backend.insights.digests import forget_weeks_cte
+from backend.logs.overlaps import overlaps_in_insert
 from backend.logs.schemas import EntryFilters, EntryQuery
 from backend.tags.resolve import tag_ctes
 
@@ -27,9 +29,11 @@ FROM log_entries e LEFT JOIN projects p ON p.id = e.project_id
 WHERE e.id = ANY($1::uuid[]) AND e.user_id = $2
 ORDER BY array_position($1::uuid[], e.id)"""
 
-# $1 user, $2 project (nullable), $3..$9 fields, [$10 tag names]. The project must be the
-# user's: otherwise nothing at all is written and no row comes back.
-_INSERT_HEAD = """entry_ok AS (
+# $1 user, $2 project (nullable), $3..$9 fields, $10 the Mondays whose week digests the
+# entry invalidates, [$11 tag names]. The project must be the user's: otherwise nothing at
+# all is written and no row comes back. One statement does the whole write (ownership check,
+# insert, tags, digest invalidation) and reads the overlapping entries: one round trip.
+_INSERT_HEAD = f"""entry_ok AS (
     SELECT ($2::uuid IS NULL OR EXISTS (
         SELECT 1 FROM projects WHERE id = $2::uuid AND owner_id = $1::uuid)) AS ok
 ),
@@ -38,18 +42,23 @@ e AS (
                              start_time, end_time, value_rating, impact_level)
     SELECT $1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9 FROM entry_ok WHERE ok
     RETURNING *
-)"""
+),
+{forget_weeks_cte("$1::uuid", "$10", "(SELECT ok FROM entry_ok)")}"""
+
+_INSERT_TAIL = f"""SELECT {COLUMNS},
+    {overlaps_in_insert("$1::uuid", "$6::timestamptz", "$7::timestamptz")}
+FROM e LEFT JOIN projects p ON p.id = e.project_id"""
 
 INSERT_ENTRY = f"""WITH {_INSERT_HEAD}
-SELECT {COLUMNS} FROM e LEFT JOIN projects p ON p.id = e.project_id"""
+{_INSERT_TAIL}"""
 
 INSERT_ENTRY_TAGS = f"""WITH {_INSERT_HEAD},
-{tag_ctes("$1::uuid", "$10", "(SELECT ok FROM entry_ok)")},
+{tag_ctes("$1::uuid", "$11", "(SELECT ok FROM entry_ok)")},
 links AS (
     INSERT INTO log_entry_tags (log_entry_id, tag_id)
     SELECT e.id, tag_ids.id FROM e, tag_ids
 )
-SELECT {COLUMNS} FROM e LEFT JOIN projects p ON p.id = e.project_id"""
+{_INSERT_TAIL}"""
 
 BULK_INSERT = """INSERT INTO log_entries (id, user_id, project_id, title, description,
     type, start_time, end_time, value_rating, impact_level)

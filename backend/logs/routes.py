@@ -53,19 +53,19 @@ def entry_id(raw: str) -> uuid.UUID:
 async def create(request: Request) -> HTTPResponse:
     body = parse_body(request, EntryCreate).with_defaults(
         draft_defaults(request.ctx.user.preferences))
-    user_id = request.ctx.user.id
+    user_id, tz = request.ctx.user.id, request.ctx.user.timezone
     key = idempotency.parse_key(request.headers.get("idempotency-key"))
     if key is None:
-        entry = await service.create_entry(user_id, body)
+        entry = await service.create_entry(user_id, body, tz=tz)
     else:
         entry, created = await idempotency.create_once(
-            user_id, key, lambda conn: service.create_entry(user_id, body, conn),
+            user_id, key, lambda conn: service.create_entry(user_id, body, conn, tz=tz),
             lambda entry_id, conn: service.get_entry(user_id, entry_id, conn))
         if not created:
             return json(await overlaps.with_overlaps(user_id, entry), status=200,
                         headers={"Idempotent-Replayed": "true"})
     await user_data_changed(request)
-    return json(await overlaps.with_overlaps(user_id, entry), status=201)
+    return json(entry, status=201)
 
 
 @bp.get("/")

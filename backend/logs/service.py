@@ -13,9 +13,10 @@ from tortoise.transactions import in_transaction
 from backend.api.errors import ApiError, field_error, not_found, pydantic_errors, validation_problem
 from backend.api.periods import resolve_span
 from backend.db.setup import db
-from backend.insights.digests import forget_weeks
+from backend.insights.digests import forget_weeks, mondays_of
 from backend.logs import queries as sql
 from backend.logs import snapshots
+from backend.logs.overlaps import overlaps_from_row
 from backend.logs.schemas import EntryCreate, EntryPatch, EntryQuery
 from backend.tags.resolve import resolve_tag_ids
 
@@ -62,10 +63,13 @@ def _fields(user_id: uuid.UUID, body: EntryCreate) -> list[Any]:
             body.start_time, body.end_time, body.value_rating.value, body.impact_level.value]
 
 
-async def create_entry(user_id: uuid.UUID, body: EntryCreate, conn: Any = None) -> dict[str, Any]:
-    """One statement: project ownership check, tag resolution, insert and tag links."""
+async def create_entry(user_id: uuid.UUID, body: EntryCreate, conn: Any = None, *,
+                       tz: str) -> dict[str, Any]:
+    """One statement: project ownership check, tag resolution, insert, tag links and the
+    invalidation of its week's digest. The answer carries `overlaps`: the user's other
+    entries overlapping it (a warning, read by the same statement). `tz`: the user's."""
     conn = conn or db()
-    params = _fields(user_id, body)
+    params = [*_fields(user_id, body), mondays_of([body.start_time], tz)]
     try:
         if body.tags:
             rows = await conn.execute_query_dict(sql.INSERT_ENTRY_TAGS, [*params, body.tags])
@@ -75,8 +79,7 @@ async def create_entry(user_id: uuid.UUID, body: EntryCreate, conn: Any = None) 
         raise _project_error() from exc
     if not rows:
         raise _project_error()
-    await forget_weeks(user_id, [rows[0]["start_time"]], conn)
-    return entry_json(rows[0], sorted(body.tags))
+    return entry_json(rows[0], sorted(body.tags)) | {"overlaps": overlaps_from_row(rows[0])}
 
 
 async def get_entry(user_id: uuid.UUID, entry_id: uuid.UUID, conn: Any = None) -> dict[str, Any]:

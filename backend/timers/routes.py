@@ -71,7 +71,7 @@ async def update(request: Request) -> HTTPResponse:
 @authenticated
 async def stop(request: Request) -> HTTPResponse:
     body = _optional_body(request, TimerStop)
-    entry = await service.stop(request.ctx.user.id, body)
+    entry = await service.stop(request.ctx.user.id, body, request.ctx.user.timezone)
     await user_data_changed(request)
     return json(entry, status=201)
 
@@ -86,7 +86,7 @@ async def stop(request: Request) -> HTTPResponse:
 async def switch(request: Request) -> HTTPResponse:
     body = parse_body(request, TimerSwitch).with_defaults(
         draft_defaults(request.ctx.user.preferences))
-    result = await service.switch(request.ctx.user.id, body)
+    result = await service.switch(request.ctx.user.id, body, request.ctx.user.timezone)
     await user_data_changed(request)
     return json(result, status=201)
 
@@ -119,6 +119,6 @@ async def cancel(request: Request) -> HTTPResponse:
 async def backfill(request: Request) -> HTTPResponse:
     body = parse_body(request, Backfill).with_defaults(
         draft_defaults(request.ctx.user.preferences))
-    entry = await service.backfill(request.ctx.user.id, body)
+    entry = await service.backfill(request.ctx.user.id, body, request.ctx.user.timezone)
     await user_data_changed(request)
     return json(entry, status=201)

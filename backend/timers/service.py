@@ -11,7 +11,6 @@ from tortoise.transactions import in_transaction
 
 from backend.api.errors import ApiError, field_error, not_found
 from backend.db.setup import db
-from backend.logs.overlaps import with_overlaps
 from backend.logs.schemas import MAX_DURATION, EntryCreate
 from backend.logs.service import create_entry, validate
 from backend.timers.schemas import (
@@ -149,21 +148,22 @@ async def update(user_id: uuid.UUID, body: TimerEdit) -> dict[str, Any]:
         return timer_json(rows[0])
 
 
-async def stop(user_id: uuid.UUID, body: TimerStop) -> dict[str, Any]:
+async def stop(user_id: uuid.UUID, body: TimerStop, tz: str) -> dict[str, Any]:
     """Delete the timer and create its entry in one transaction: any error (e.g. no title)
     rolls back and the timer keeps running. A concurrent second stop finds no row."""
     changes = body.model_dump(exclude_unset=True)
     end_time = changes.pop("end_time", None)
     async with in_transaction() as conn:
-        t, entry = await _take_and_log(conn, user_id, changes, end_time)
-        return await with_overlaps(user_id, entry, conn)
+        t, entry = await _take_and_log(conn, user_id, changes, end_time, tz)
+        return entry
 
 
 async def _take_and_log(conn: Any, user_id: uuid.UUID, changes: dict[str, Any],
-                        end_time: datetime | None, prefix: str = ""
+                        end_time: datetime | None, tz: str, prefix: str = ""
                         ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Remove the running timer and create its entry (in the caller's transaction):
-    (the timer row with `now`, the entry). `prefix` names the fields in errors."""
+    (the timer row with `now`, the entry with its overlaps). `prefix` names the fields in
+    errors; `tz` is the user's timezone."""
     rows = await conn.execute_query_dict(TAKE, [user_id])
     if not rows:
         raise not_found("Running timer")
@@ -176,21 +176,21 @@ async def _take_and_log(conn: Any, user_id: uuid.UUID, changes: dict[str, Any],
     data["start_time"] = t["started_at"]
     data["end_time"] = end_time or t["now"]
     entry = validate(EntryCreate, data, prefix)
-    return t, await create_entry(user_id, entry, conn)
+    return t, await create_entry(user_id, entry, conn, tz=tz)
 
 
-async def switch(user_id: uuid.UUID, body: TimerSwitch) -> dict[str, Any]:
+async def switch(user_id: uuid.UUID, body: TimerSwitch, tz: str) -> dict[str, Any]:
     """Stop the running timer and start the next one in one transaction, the next starting
     at the very instant the first stopped: either both happen or neither (a 422 on the
     stopped entry, e.g. no title, leaves the running timer as it was)."""
     stop_changes = body.stopped.model_dump(exclude_unset=True) if body.stopped else {}
     nxt = body.model_dump(exclude={"stopped"})
     async with in_transaction() as conn:
-        t, entry = await _take_and_log(conn, user_id, stop_changes, None, "stopped")
+        t, entry = await _take_and_log(conn, user_id, stop_changes, None, tz, "stopped")
         rows = await conn.execute_query_dict(START_AT, [*_params(user_id, nxt), t["now"]])
         if not rows:  # the timer row was just taken, so only the project can be wrong
             raise field_error("project_id", "no such project")
-        return {"stopped": await with_overlaps(user_id, entry, conn),
+        return {"stopped": entry,
                 "timer": timer_json(rows[0])}
 
 
@@ -212,10 +212,9 @@ async def cancel(user_id: uuid.UUID) -> None:
         raise not_found("Running timer")
 
 
-async def backfill(user_id: uuid.UUID, body: Backfill) -> dict[str, Any]:
+async def backfill(user_id: uuid.UUID, body: Backfill, tz: str) -> dict[str, Any]:
     data = body.model_dump(exclude={"minutes", "end_time"})
     end = body.end_time or datetime.now(UTC)
     data["end_time"] = end
     data["start_time"] = end - timedelta(minutes=body.minutes)
-    entry = await create_entry(user_id, validate(EntryCreate, data))
-    return await with_overlaps(user_id, entry)
+    return await create_entry(user_id, validate(EntryCreate, data), tz=tz)

@@ -256,6 +256,35 @@ async def test_adding_an_entry_invalidates_its_week(web, queue, sdb):
     assert set(await stored(sdb, user)) == {W2}
 
 
+async def test_a_new_entry_drops_the_digest_of_its_week_in_the_users_timezone(db, client):
+    """The single-entry insert drops its week's digest inside its own statement; the week is
+    the user's local one. Sunday 12 Oct 2025 20:00 UTC is Monday 13 Oct 05:00 in Tokyo."""
+    tokyo = await register(client, timezone="Asia/Tokyo")
+    other = await register(client, timezone="Asia/Tokyo")
+    r = await other.post("/v1/projects", json={"name": "Not yours"})
+    assert r.status_code == 201, r.text
+    foreign_project = r.json()["id"]
+    for monday in (W1, W2):
+        await db.execute("INSERT INTO week_digests (user_id, week_start, fingerprint, facts, "
+                         "highlights) VALUES ($1::uuid, $2, 'fp', '{}', '[]')", tokyo.id, monday)
+    body = {"title": "Late Sunday fix", "type": "debug", "tags": ["oncall"],
+            "start_time": "2025-10-12T20:00:00+00:00", "end_time": "2025-10-12T21:00:00+00:00"}
+
+    async def weeks() -> set[date]:
+        return {r["week_start"] for r in await db.fetch(
+            "SELECT week_start FROM week_digests WHERE user_id = $1::uuid", tokyo.id)}
+
+    # Refused (another user's project): nothing is written, no digest is dropped.
+    r = await tokyo.post("/v1/logs", json=body | {"project_id": foreign_project})
+    assert r.status_code == 422, r.text
+    assert await weeks() == {W1, W2}
+    assert await db.fetchval("SELECT count(*) FROM log_entries WHERE user_id = $1::uuid",
+                             tokyo.id) == 0
+    r = await tokyo.post("/v1/logs", json=body)
+    assert r.status_code == 201, r.text
+    assert await weeks() == {W1}  # W2 (13 Oct) is the entry's week in Tokyo; UTC's is W1
+
+
 async def test_a_change_outside_the_logs_service_is_caught_by_the_fingerprint(web, queue, sdb):
     r = await (user := await register(web)).post("/v1/projects", json={"name": "Billing"})
     assert r.status_code == 201, r.text

@@ -127,3 +127,21 @@ async def test_timer_stop_and_backfill_report_overlaps(user, db):
     r = await user.post("/v1/timers/stop")
     assert r.status_code == 201
     assert set(ids(r.json()["overlaps"])) == {earlier["id"], call["id"]}
+
+
+async def test_a_tagged_entry_in_a_project_lists_at_most_ten_overlaps_oldest_first(user):
+    """The insert reads its overlaps in the same statement: with tags and a project (the
+    other form of that statement) too, never itself, and capped at ten in start order."""
+    r = await user.post("/v1/projects", json={"name": "Billing"})
+    assert r.status_code == 201, r.text
+    project = r.json()["id"]
+    added = [await add(user, f"{9 + i // 6:02d}:{i % 6 * 10:02d}", "12:00", f"e{i}")
+             for i in range(12)]
+    r = await user.post("/v1/logs", json=span("08:30", "11:59", "Long call", tags=["calls"],
+                                              project_id=project))
+    assert r.status_code == 201, r.text
+    got = r.json()
+    assert got["project_name"] == "Billing" and got["tags"] == ["calls"]
+    assert ids(got["overlaps"]) == [a["id"] for a in added[:10]]
+    assert got["id"] not in ids(got["overlaps"])
+    assert got["overlaps"][0]["start_time"] == "2026-11-16T09:00:00+00:00"
