@@ -149,6 +149,43 @@ async def bench_raw(total: int, concurrency: int) -> dict:
     return {"rps": total / wall, "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
 
 
+async def bench_raw_statement(total: int, concurrency: int) -> dict:
+    """Raw asyncpg running the very statement POST /v1/logs runs (entry, tags, digest
+    invalidation and overlaps in one INSERT), same rows, same concurrency: what the database
+    work alone allows, so API/this is the cost of everything around it (HTTP, auth, limits,
+    validation, Redis)."""
+    from backend.insights.digests import mondays_of
+    from backend.logs import queries
+
+    dsn = DB_URL.replace("postgres://", "postgresql://", 1)
+    pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
+    user_id = await pool.fetchval(
+        "INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id",
+        f"stmt-{uuid.uuid4().hex[:8]}@example.com")
+    rows = []
+    for i in range(total):
+        b = entry_body(i)
+        start = datetime.fromisoformat(b["start_time"])
+        rows.append((user_id, None, b["title"], b["description"], b["type"], start,
+                     datetime.fromisoformat(b["end_time"]), b["value_rating"],
+                     b["impact_level"], mondays_of([start], "UTC"), sorted(b["tags"])))
+    latencies: list[float] = []
+    it = iter(rows)
+
+    async def client() -> None:
+        async with pool.acquire() as conn:
+            for row in it:
+                t0 = time.perf_counter()
+                await conn.fetch(queries.INSERT_ENTRY_TAGS, *row)
+                latencies.append(time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    wall = time.perf_counter() - t0
+    await pool.close()
+    return {"rps": total / wall, "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+
+
 async def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=4000)
@@ -161,6 +198,7 @@ async def main() -> None:
     await apply_migrations(DB_URL)
     try:
         raw = await bench_raw(args.requests, args.concurrency)
+        statement = await bench_raw_statement(args.requests, args.concurrency)
         ceiling = await bench_empty(args.requests, args.concurrency)
         runs: dict[bool, list[dict]] = {False: [], True: []}
         for limits in (False, True, False, True):
@@ -177,7 +215,8 @@ async def main() -> None:
           f"{args.concurrency} concurrent clients, {args.workers} API worker(s), "
           f"{os.cpu_count()} cores")
     print(f"{'':26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'server CPU us/req':>19}")
-    for name, r in (("raw asyncpg", raw), ("empty Sanic handler", ceiling),
+    for name, r in (("raw asyncpg", raw), ("raw asyncpg, API's SQL", statement),
+                    ("empty Sanic handler", ceiling),
                     ("POST /v1/logs, limits on", api), ("POST /v1/logs, limits off", off)):
         cpu = f"{r['cpu_us']:>19.0f}" if "cpu_us" in r else f"{'-':>19}"
         print(f"{name:26}{r['rps']:>10.0f}{r['p50'] * 1000:>10.2f}{r['p99'] * 1000:>10.2f}"
@@ -185,6 +224,8 @@ async def main() -> None:
     print("all runs req/s: on " + ", ".join(f"{r['rps']:.0f}" for r in runs[True])
           + "; off " + ", ".join(f"{r['rps']:.0f}" for r in runs[False]))
     print(f"ratio API/raw throughput: {api['rps'] / raw['rps']:.2f}  (target >= 0.4)")
+    print(f"ratio API/raw asyncpg running the API's statement: "
+          f"{api['rps'] / statement['rps']:.2f}")
     print(f"ratio API/empty Sanic handler throughput: {api['rps'] / ceiling['rps']:.2f}")
     print(f"ratio limits on/off throughput: {api['rps'] / off['rps']:.2f}  (target >= 0.9)")
 

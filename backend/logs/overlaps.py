@@ -32,26 +32,22 @@ _WHERE = overlap_where("e", "$1", "$2", "$3") + " AND ($4::uuid IS NULL OR e.id 
 
 def overlaps_in_insert(user: str, start: str, end: str) -> str:
     """Select-list text for an INSERT ... RETURNING statement's final SELECT: the first
-    IN_RESPONSE overlapping entries as four parallel arrays (overlap_ids, overlap_titles,
-    overlap_starts, overlap_ends; NULL when none). The statement's snapshot predates its own
-    insert, so the new entry is never among them. Read back with overlaps_from_row."""
-    inner = (f"SELECT o.id, o.title, o.start_time, o.end_time FROM log_entries o "
-             f"WHERE {overlap_where('o', user, start, end)} "
-             f"ORDER BY o.start_time, o.id LIMIT {IN_RESPONSE}")
-    order = "ORDER BY ov.start_time, ov.id"
-    return ", ".join(
-        f"(SELECT array_agg(ov.{col} {order}) FROM ({inner}) ov) AS overlap_{name}"
-        for col, name in (("id", "ids"), ("title", "titles"), ("start_time", "starts"),
-                          ("end_time", "ends")))
+    IN_RESPONSE overlapping entries as one array of (id, title, start_time, end_time)
+    records named `overlaps` (NULL when none), from one index range scan. The statement's
+    snapshot predates its own insert, so the new entry is never among them. Read back with
+    overlaps_from_row."""
+    return f"""(SELECT array_agg(row(ov.id, ov.title, ov.start_time, ov.end_time)
+                        ORDER BY ov.start_time, ov.id)
+     FROM (SELECT o.id, o.title, o.start_time, o.end_time FROM log_entries o
+           WHERE {overlap_where('o', user, start, end)}
+           ORDER BY o.start_time, o.id LIMIT {IN_RESPONSE}) ov) AS overlaps"""
 
 
 def overlaps_from_row(row: dict[str, Any]) -> list[dict[str, Any]]:
-    ids = row["overlap_ids"]
-    if not ids:  # array_agg over no rows is NULL, in every column
-        return []
-    return [overlap_json({"id": i, "title": t, "start_time": s, "end_time": e})
-            for i, t, s, e in zip(ids, row["overlap_titles"], row["overlap_starts"],
-                                  row["overlap_ends"], strict=True)]
+    # asyncpg reads an array of anonymous records as tuples; array_agg of no rows is NULL.
+    return [{"id": str(i), "title": t, "start_time": s.isoformat(), "end_time": e.isoformat()}
+            for i, t, s, e in row["overlaps"] or ()]
+
 
 PAGE_SQL = f"""SELECT e.id, e.title, e.start_time, e.end_time, count(*) OVER () AS total
 FROM log_entries e WHERE {_WHERE}
