@@ -263,8 +263,10 @@ async def test_delete_a_project_and_keep_one_with_entries(api_url, alice, db, tm
         await pilot.press("delete")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "confirm")
         await pilot.press("y")
-        await wait_for(pilot, lambda: "still has 1 entries" in text_of(
-            screen.query_one("#message")), "why it was kept")
+        # One entry, in the singular (it read "still has 1 entries").
+        kept = "“Has work” still has 1 entry, so it was not deleted: move or delete that entry"
+        await wait_for(pilot, lambda: kept in text_of(screen.query_one("#message")),
+                       "why it was kept")
         screen.query_one("#projects").move_cursor(row=order.index("Empty idea"))
         await pilot.press("delete")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "confirm")
