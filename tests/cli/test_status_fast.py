@@ -256,6 +256,17 @@ def test_not_logged_in_and_odd_arguments_are_clicks(tmp_path, api_url):
     assert out.code == 1 and "No such option" in out.stderr
 
 
+def test_a_proxy_in_the_environment_is_left_to_apiclient(shell: Shell):
+    # httpx honours the proxy variables (here: a dead proxy, bypassed for this host by
+    # no_proxy); a direct connection could reach a server httpx would not, so the fast
+    # path stands aside.
+    assert shell.run("start", "Behind", "a", "proxy").returncode == 0
+    proxy = {"http_proxy": "http://127.0.0.1:9", "no_proxy": "127.0.0.1,localhost"}
+    fast, slow = both_paths(shell, **proxy)
+    assert "httpx" in fast.heavy and fast.same_output() == slow.same_output()
+    assert (fast.code, fast.stdout) == (0, "● 0:00 Behind a proxy [code]\n")
+
+
 def test_a_broken_config_is_reported_by_click(shell: Shell):
     (shell.config / "config.toml").write_text('server_url = "unterminated\n')
     fast, slow = both_paths(shell)

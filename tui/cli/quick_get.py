@@ -107,11 +107,20 @@ def split_url(base_url: str) -> tuple[bool, str, int, str, str] | None:
     return tls, host, port, netloc, (slash + prefix if prefix else "")
 
 
+def proxied() -> bool:
+    """ApiClient's httpx goes through HTTP_PROXY/HTTPS_PROXY/ALL_PROXY (minus NO_PROXY); this
+    reader connects directly, so with any of them set it leaves the request to ApiClient."""
+    return any(v for k, v in os.environ.items() if k.lower() in _PROXY_VARIABLES)
+
+
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+
+
 def get_json(base_url: str, path: str, token: str, timeout: float) -> Any | None:
     """GET base_url + path with the bearer token: the parsed body of a 200, else None.
     Raises Unreachable when the server cannot be reached or stops answering."""
     parts = split_url(base_url)
-    if parts is None:
+    if parts is None or proxied():
         return None
     tls, host, port, host_header, prefix = parts
     # An ASCII host goes to getaddrinfo as bytes: a str would load the idna codec (with
