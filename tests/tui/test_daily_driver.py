@@ -263,8 +263,10 @@ async def test_delete_a_project_and_keep_one_with_entries(api_url, alice, db, tm
         await pilot.press("delete")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "confirm")
         await pilot.press("y")
-        await wait_for(pilot, lambda: "still has 1 entries" in text_of(
-            screen.query_one("#message")), "why it was kept")
+        # One entry, in the singular (it read "still has 1 entries").
+        kept = "“Has work” still has 1 entry, so it was not deleted: move or delete that entry"
+        await wait_for(pilot, lambda: kept in text_of(screen.query_one("#message")),
+                       "why it was kept")
         screen.query_one("#projects").move_cursor(row=order.index("Empty idea"))
         await pilot.press("delete")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "confirm")
@@ -351,3 +353,46 @@ async def test_analytics_explains_each_metric(api_url, seeded, tmp_path):
                                            widget.content_region.width)
         assert needed <= max(widget.content_region.height, 1) or \
             len(totals) <= widget.content_region.width, (totals, widget.content_region)
+
+
+# -- the Today table gives titles the room a wide terminal has ------------------------------
+async def test_today_shows_whole_titles_when_wide_and_keeps_project_when_narrow(
+        api_url, alice, tmp_path, monkeypatch):
+    from textual.widgets import DataTable
+
+    from tests.tui.conftest import FROZEN
+
+    monkeypatch.setenv("TZ", "UTC")
+    title = "Rotate the staging TLS certs"  # 28 characters: it used to be cut at 18
+    r = await alice.post("/v1/projects", json={"name": "auth-modernization"})
+    assert r.status_code == 201, r.text
+    r = await alice.post("/v1/logs", json={
+        "title": title, "type": "ops", "project_id": r.json()["id"],
+        "start_time": "2025-03-13T09:00:00+00:00", "end_time": "2025-03-13T10:00:00+00:00"})
+    assert r.status_code == 201, r.text
+    app = make_app(tmp_path, api_url, session_of(alice), clock=FROZEN)
+
+    def columns() -> dict[str, int]:
+        table = app.screen.query_one("#today", DataTable)
+        shown = {str(c.label): c.width for c in table.columns.values()}
+        # Every column fits: no sideways scrolling to find the project.
+        assert sum(c.get_render_width(table) for c in table.columns.values()) \
+            <= table.scrollable_content_region.width
+        return shown
+
+    async with app.run_test(size=(140, 42)) as pilot:
+        await _dashboard(app, pilot)
+        await wait_for(pilot, lambda: app.screen.query_one("#today", DataTable).row_count == 1,
+                       "today's entry")
+        wide = columns()
+        assert list(wide) == ["When", "Time", "Type", "Title", "Project"]
+        assert wide["Title"] >= 30 and wide["Project"] >= len("auth-modernization")
+
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: "Time" not in columns(), "the narrow layout")
+        narrow = columns()
+        assert list(narrow) == ["When", "Title", "Project"] and narrow["Project"] >= 6
+        assert app.screen.query_one("#today", DataTable).get_row_at(0)[1].plain == title
+
+        await pilot.resize_terminal(140, 42)
+        await wait_for(pilot, lambda: columns() == wide, "the wide layout again")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from enum import IntEnum
+from typing import Any
 
 
 class Exit(IntEnum):
@@ -19,11 +21,33 @@ class Exit(IntEnum):
 class CliError(Exception):
     """Ends a verb with `code`; `reason` is a stable word for --json readers."""
 
-    def __init__(self, code: Exit, reason: str, message: str,
-                 fields: dict[str, str] | None = None, **extra: object):
+    def __init__(
+        self,
+        code: Exit,
+        reason: str,
+        message: str,
+        fields: dict[str, str] | None = None,
+        **extra: object,
+    ):
         super().__init__(message)
         self.code = code
         self.reason = reason
         self.message = message
         self.fields = fields or {}
         self.extra = extra
+
+
+def error_output(err: CliError, as_json: bool) -> tuple[str, bool]:
+    """How a verb reports `err`: (text, on_stderr) — a JSON object on stdout with --json, a
+    line on stderr otherwise. Without click, so `englog status`'s fast path (tui/cli/
+    status_fast.py) words a failure exactly as every verb does."""
+    if as_json:
+        body: dict[str, Any] = {"code": int(err.code), "reason": err.reason, "message": err.message}
+        if err.fields:
+            body["fields"] = err.fields
+        body.update(err.extra)
+        return json.dumps({"error": body}, ensure_ascii=False, default=str), False
+    details = "".join(
+        f"\n  {k or 'input'}: {v}" for k, v in err.fields.items() if v not in err.message
+    )
+    return f"englog: {err.message}{details}", True

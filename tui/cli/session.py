@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from tui.cli import config_lite
-from tui.cli.exits import CliError, Exit
+from tui.cli.exits import CliError, Exit, error_output
 from tui.paths import Paths
 from tui.storage import TokenStore
 
@@ -118,17 +118,8 @@ def api_error(exc: ApiError) -> CliError:
 
 def fail(err: CliError, as_json: bool) -> None:
     """Report `err` (a JSON object on stdout with --json, a line on stderr otherwise) and exit."""
-    if as_json:
-        body: dict[str, Any] = {"code": int(err.code), "reason": err.reason,
-                                "message": err.message}
-        if err.fields:
-            body["fields"] = err.fields
-        body.update(err.extra)
-        click.echo(json.dumps({"error": body}, ensure_ascii=False, default=str))
-    else:
-        details = "".join(f"\n  {k or 'input'}: {v}" for k, v in err.fields.items()
-                          if v not in err.message)
-        click.echo(f"englog: {err.message}{details}", err=True)
+    text, on_stderr = error_output(err, as_json)
+    click.echo(text, err=on_stderr)
     sys.exit(int(err.code))
 
 

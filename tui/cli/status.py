@@ -1,8 +1,13 @@
 """`englog status`: one line about the running timer, for a shell prompt or a tmux bar.
 
+The plain spellings (`englog status`, `englog status --json`) are normally answered before
+click is even imported, by tui/cli/status_fast.py (tui/main.py dispatches to it); this click
+verb is what `englog --help` lists and what answers whenever the fast path declines (no
+session, an access token near its expiry, a 401, an error answer, other options). Both print
+through status_fast.render, so the output does not depend on the path taken.
+
 Its own module (not tui/cli/timer.py) so it loads nothing but click and the standard
-library when the stored token is fresh: bench/bench_tui.py --status-only measures it and
-tests/cli/test_status_fast.py checks what it imports.
+library when the stored token is fresh; tests/cli/test_status_fast.py checks what it imports.
 """
 
 from __future__ import annotations
@@ -13,12 +18,8 @@ import click
 
 from tui.api import endpoints as ep
 from tui.cli import quick_get
-from tui.cli.exits import CliError, Exit
 from tui.cli.session import Cli, verb
-
-
-def elapsed(seconds: int) -> str:
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}"
+from tui.cli.status_fast import render, unreachable
 
 
 def current_timer(cli: Cli) -> Any:
@@ -28,12 +29,11 @@ def current_timer(cli: Cli) -> Any:
     token = cli.tokens.access_token
     if url and cli.tokens.present and quick_get.token_is_fresh(token):
         try:
-            state = quick_get.get_json(url, ep.TIMER_CURRENT.path(), token or "",
-                                       cli.settings.request_timeout)
-        except quick_get.TimedOut as exc:
-            # The same words ApiClient's Unreachable uses for a timeout.
-            raise CliError(Exit.UNREACHABLE, "unreachable",
-                           f"Cannot reach the server at {url.rstrip('/')} (timed out).") from exc
+            state = quick_get.get_json(
+                url, ep.TIMER_CURRENT.path(), token or "", cli.settings.request_timeout
+            )
+        except quick_get.Unreachable as exc:
+            raise unreachable(url, exc.cause) from exc
         if isinstance(state, dict):
             return state
     return cli.call(ep.current_timer)
@@ -43,11 +43,5 @@ def current_timer(cli: Cli) -> Any:
 @verb
 def status(cli: Cli) -> None:
     """One line about the running timer, for a tmux status bar or a shell prompt."""
-    state = current_timer(cli)
-    timer = state.get("timer") if state.get("running") else None
-    if timer is None:
-        cli.emit({"running": False, "timer": None}, "no timer")
-        return
-    cli.emit({"running": True, "timer": timer},
-             f"● {elapsed(timer['elapsed_seconds'])} {timer['title'] or '(untitled)'} "
-             f"[{timer['type']}]")
+    data, text = render(current_timer(cli))
+    cli.emit(data, text)

@@ -25,6 +25,11 @@ def hm(minutes: float | int | None) -> str:
     return f"{m // 60}h{m % 60:02d}" if m >= 60 else f"{m}m"
 
 
+def entries_count(n: int) -> str:
+    """"1 entry", "2 entries": the count and the noun, agreed."""
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+
 def week_bounds(today: date, week_start: str | None) -> tuple[date, date]:
     first = 6 if (week_start or "").lower().startswith("sun") else 0
     start = today - timedelta(days=(today.weekday() - first) % 7)

@@ -14,7 +14,7 @@ from tui.actions import BY_ID
 from tui.api import endpoints as ep
 from tui.keymap import key_of
 from tui.screens.base import MainScreen
-from tui.screens.common import entry_time_range, hm, hms, week_bounds
+from tui.screens.common import entries_count, entry_time_range, hm, hms, week_bounds
 from tui.widgets.bars import BarChart
 
 
@@ -64,20 +64,27 @@ class DashboardScreen(MainScreen):
         self._size_today()
 
     def _size_today(self) -> None:
-        """Fixed widths for When/Time/Type and the rest for Title and Project; in a narrow
-        terminal (the left half is then ~40 wide) Time and Type give way, so Project stays
-        on screen (the panel's subtitle still sums the day)."""
-        width = self.size.width or self.app.size.width
+        """Fixed widths for When/Time/Type and the rest for Title and Project, from the
+        table's own width: in a wide terminal the right-hand panels stop growing (app.tcss)
+        and the room goes to titles. In a narrow one (the left half is then ~40 wide) Time
+        and Type give way, so Project stays on screen (the panel's subtitle still sums the
+        day)."""
+        table = self.query_one("#today", DataTable)
+        width = table.size.width
+        if not width:
+            # Before the first layout: half the screen less the panel's chrome (the layout
+            # that follows resizes the screen, and this runs again with the real width).
+            width = (self.size.width or self.app.size.width) // 2 - 4
         if width == self._today_width:
             return
         self._today_width = width
-        inner = width // 2 - 6  # half the screen less the panel's chrome and scrollbar
+        inner = width - 2  # room for the scrollbar once the day has more rows than fit
         narrow = inner < 50
         fixed = [("When", 11)] if narrow else [("When", 11), ("Time", 5), ("Type", 9)]
         self._today_keep = (0, 3, 4) if narrow else (0, 1, 2, 3, 4)
         free = max(12, inner - sum(w for _, w in fixed) - 2 * (len(fixed) + 2))
-        project = max(6, free * 2 // 5)
-        table = self.query_one("#today", DataTable)
+        # Titles are what a user reads here; a project name rarely needs more than 20.
+        project = min(20, max(6, free * 2 // 5))
         table.clear(columns=True)
         for label, w in (*fixed, ("Title", free - project), ("Project", project)):
             table.add_column(label, width=w)
@@ -108,8 +115,7 @@ class DashboardScreen(MainScreen):
         total_today = sum(e["duration_minutes"] for e in todays)
         goal = app.preferences.get("daily_goal_hours")
         goal_txt = f" of {goal}h goal" if goal else ""
-        noun = "entry" if len(todays) == 1 else "entries"
-        table.border_subtitle = f"{len(todays)} {noun} · {hm(total_today)}{goal_txt}"
+        table.border_subtitle = f"{entries_count(len(todays))} · {hm(total_today)}{goal_txt}"
 
         by_type = Counter[str]()
         by_value = Counter[str]()

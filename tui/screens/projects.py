@@ -15,7 +15,7 @@ from tui.api import endpoints as ep
 from tui.api.client import ApiError
 from tui.keymap import key_of
 from tui.screens.base import API_ERRORS, MainScreen
-from tui.screens.common import hm
+from tui.screens.common import entries_count, hm
 from tui.screens.forms import FormModal
 from tui.widgets.form import Field
 
@@ -105,7 +105,8 @@ class ProjectsScreen(MainScreen):
         grid.add_column()
         grid.add_row("project", p["name"])
         grid.add_row("description", p.get("description") or "—")
-        grid.add_row("total", f"{hm(s.get('total_minutes'))} in {s.get('entry_count', 0)} entries")
+        grid.add_row("total", f"{hm(s.get('total_minutes'))} in "
+                     f"{entries_count(s.get('entry_count') or 0)}")
         first, last = s.get("first_activity"), s.get("last_activity")
         grid.add_row("active", f"{(first or '—')[:10]} → {(last or '—')[:10]}")
         for label, key in (("by type", "by_type"), ("by value", "by_value"),
@@ -165,9 +166,12 @@ class ProjectsScreen(MainScreen):
 def _delete_refused(app: Any, p: dict[str, Any], exc: Exception) -> str:
     """The server keeps a project that still has entries (409): say what to do instead."""
     if isinstance(exc, ApiError) and exc.status == 409:
-        return (f"“{p['name']}” still has {p.get('entry_count') or 'some'} entries, so it was "
-                f"not deleted: move or delete them first, or archive the project "
-                f"({key_of(app, 'projects.archive')}) to hide it from new work.")
+        n = p.get("entry_count")
+        has, them = (entries_count(n), "that entry" if n == 1 else "them") if n else \
+            ("some entries", "them")
+        return (f"“{p['name']}” still has {has}, so it was not deleted: move or delete {them} "
+                f"first, or archive the project ({key_of(app, 'projects.archive')}) to hide it "
+                "from new work.")
     return app.explain(exc)
 
 
