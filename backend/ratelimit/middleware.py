@@ -17,11 +17,8 @@ _UNITS = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}
 
 
 def _headers(d: Decision) -> dict[str, str]:
-    name = d.policy.name
-    return {
-        "RateLimit-Policy": f'"{name}";q={d.policy.limit};w={d.policy.window_seconds}',
-        "RateLimit": f'"{name}";r={d.remaining};t={d.reset_seconds}',
-    }
+    return {"RateLimit-Policy": d.policy.header,
+            "RateLimit": f'"{d.policy.name}";r={d.remaining};t={d.reset_seconds}'}
 
 
 def too_many(d: Decision) -> ApiError:
@@ -71,5 +68,9 @@ def install(app: Sanic) -> None:
     @app.on_response
     async def _rate_headers(request: Request, response: HTTPResponse) -> None:
         decision = getattr(request.ctx, "rate", None)
-        if decision is not None and "RateLimit" not in response.headers:
-            response.headers.update(_headers(decision))
+        if decision is not None:
+            headers = response.headers
+            # setdefault: a 429 already carries them (too_many), from the same decision.
+            headers.setdefault("RateLimit-Policy", decision.policy.header)
+            headers.setdefault("RateLimit", f'"{decision.policy.name}";r={decision.remaining};'
+                                            f't={decision.reset_seconds}')

@@ -189,3 +189,21 @@ async def test_limits_fail_open_with_a_warning_when_redis_is_down(
         server.stop()
     assert statuses == [401] * 6
     assert "rate limits are not enforced: Redis is unavailable" in log.read_text()
+
+
+async def test_counting_survives_redis_forgetting_the_script(limited_api: ApiProcess) -> None:
+    """A restarted Redis has no scripts loaded: the limiter loads its own again and counts
+    on, instead of failing open."""
+    from redis.asyncio import Redis
+
+    async with httpx.AsyncClient(base_url=limited_api.url) as c:
+        user = await make_user(c)
+        r = await user.get("/v1/logs")
+        assert r.status_code == 200 and r.headers["RateLimit"].startswith('"read";r=4;')
+        redis = Redis.from_url("redis://127.0.0.1:6379/0")
+        try:
+            await redis.script_flush()
+        finally:
+            await redis.aclose()
+        r = await user.get("/v1/logs")
+        assert r.status_code == 200 and r.headers["RateLimit"].startswith('"read";r=3;')
