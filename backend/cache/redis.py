@@ -19,6 +19,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from backend.cache.batching import CommandBatcher
 from backend.ops.metrics import REDIS_ERRORS
 
 log = logging.getLogger("englog.redis")
@@ -68,6 +69,9 @@ class Cache:
             retry=Retry(NoBackoff(), 0),
             connection_class=_Connection,
         )
+        # The per-request commands (the guard's MGET, the limiter's EVALSHA, GET, INCR) go
+        # through this, so concurrent requests share pipelines (backend/cache/batching.py).
+        self.batch = CommandBatcher(self.client)
         self._down_until = 0.0
         # Users whose data-version bump failed while Redis was unreachable. Bumped as soon as
         # Redis answers again, so caches filled before the outage are not served stale.
@@ -117,7 +121,7 @@ class Cache:
         if not self.available:
             return [None] * len(keys)
         try:
-            return await self.client.mget(keys)
+            return await self.batch.call("MGET", *keys)
         except (RedisError, OSError) as exc:
             self._failed(exc)
             return [None] * len(keys)
@@ -147,7 +151,7 @@ class Cache:
         if not self.available:
             return None
         try:
-            return await self.client.get(key)
+            return await self.batch.call("GET", key)
         except (RedisError, OSError) as exc:
             self._failed(exc)
             return None
@@ -189,7 +193,7 @@ class Cache:
             return None
         try:
             if ttl is None:
-                return int(await self.client.incr(key))
+                return int(await self.batch.call("INCR", key))
             async with self.client.pipeline(transaction=True) as pipe:
                 pipe.incr(key)
                 pipe.expire(key, ttl, nx=True)

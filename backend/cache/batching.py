@@ -1,0 +1,78 @@
+"""Redis commands issued by concurrent requests in the same event-loop pass, sent together.
+
+Every authenticated request makes one or two small Redis calls (the rate limiter's count,
+the data-version bump after a write). redis-py spends about 100 us of CPU on each call
+(connection pool, retry wrapper, timeout context, observability hooks) against about 25 us
+for the round trip itself, so under load those calls were a quarter of a request's cost.
+Commands issued by different requests in the same pass of the event loop are queued and sent
+as one redis-py pipeline (no MULTI: each command stands alone, as it did), so that cost is paid
+once per batch instead of once per command. A lone command goes straight through
+execute_command, so an idle server sees no difference.
+
+Redis answers a pipeline's commands in order on one connection, so each caller gets exactly
+its own reply; a reply that is an error (e.g. NOSCRIPT) is raised to its own caller only,
+and a failure of the whole batch (connection lost, timeout) is raised to every caller in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from redis.asyncio import Redis
+
+# A longer queue is sent as several pipelines, one after the other.
+MAX_BATCH = 64
+
+
+class CommandBatcher:
+    def __init__(self, client: Redis) -> None:
+        self.client = client
+        self._queue: list[tuple[tuple[Any, ...], asyncio.Future[Any]]] = []
+        # Batches in flight, each on its own pooled connection and with its own timeout, so
+        # a Redis that hangs delays each caller once, never a queue of batches behind it.
+        self._sending: set[asyncio.Task[None]] = set()
+
+    def call(self, *args: Any) -> asyncio.Future[Any]:
+        """Queue one command (e.g. "INCR", key); the future resolves to its parsed reply."""
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+        if not self._queue:
+            # The task's first step runs after every callback already due in this pass of
+            # the loop: the commands those issue join this batch.
+            task = loop.create_task(self._send())
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+        self._queue.append((args, fut))
+        return fut
+
+    async def _send(self) -> None:
+        batch, self._queue = self._queue, []
+        for start in range(0, len(batch), MAX_BATCH):
+            await self._send_batch(batch[start:start + MAX_BATCH])
+
+    async def _send_batch(self, batch: list[tuple[tuple[Any, ...], asyncio.Future[Any]]]
+                          ) -> None:
+        try:
+            if len(batch) == 1:
+                results: list[Any] = [await self.client.execute_command(*batch[0][0])]
+            else:
+                async with self.client.pipeline(transaction=False) as pipe:
+                    for args, _ in batch:
+                        pipe.execute_command(*args)
+                    results = await pipe.execute(raise_on_error=False)
+        except BaseException as exc:
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_exception(exc if isinstance(exc, Exception)
+                                      else ConnectionError("redis batch cancelled"))
+            if not isinstance(exc, Exception):
+                raise
+            return
+        for (_, fut), result in zip(batch, results, strict=True):
+            if fut.done():  # its caller was cancelled meanwhile
+                continue
+            if isinstance(result, Exception):
+                fut.set_exception(result)
+            else:
+                fut.set_result(result)

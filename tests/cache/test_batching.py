@@ -1,0 +1,104 @@
+"""Redis commands from concurrent requests share pipelines (backend/cache/batching.py),
+against a real Redis: each caller gets exactly its own reply, an error reply reaches only
+its own caller, a dead Redis fails every caller of the batch, and a cancelled caller
+disturbs nobody."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+
+from backend.cache.batching import MAX_BATCH, CommandBatcher
+from backend.cache.redis import Cache
+from tests.conftest import REDIS_URL
+from tests.support.servers import free_port
+
+
+@pytest.fixture
+async def redis():
+    client = Redis.from_url(REDIS_URL)
+    yield client
+    await client.aclose()
+
+
+def key() -> str:
+    return f"englog-test-batch:{uuid.uuid4().hex}"
+
+
+def pool_size(client: Redis) -> int:
+    pool = client.connection_pool
+    return len(pool._available_connections) + len(pool._in_use_connections)
+
+
+async def test_concurrent_commands_share_one_connection_and_get_their_own_replies(redis):
+    batcher = CommandBatcher(redis)
+    counter, names = key(), [key() for _ in range(150)]
+    await redis.mset({n: f"value of {n}" for n in names})
+    # Issued in one pass of the loop, as concurrent requests do: 150 GETs and 150 INCRs of
+    # one counter. Called one by one they would have needed 300 connections at once.
+    gets = [batcher.call("GET", n) for n in names]
+    incrs = [batcher.call("INCR", counter) for _ in range(150)]
+    got = await asyncio.gather(*gets)
+    counts = await asyncio.gather(*incrs)
+    assert got == [f"value of {n}".encode() for n in names]
+    assert counts == list(range(1, 151))  # in order: one connection, replies in order
+    assert pool_size(redis) == 1
+    await redis.delete(counter, *names)
+
+
+async def test_an_error_reply_reaches_only_its_own_caller(redis):
+    batcher = CommandBatcher(redis)
+    a_list, counter = key(), key()
+    await redis.rpush(a_list, "x")
+    wrong = batcher.call("INCR", a_list)  # WRONGTYPE
+    right = batcher.call("INCR", counter)
+    with pytest.raises(ResponseError, match="WRONGTYPE|not an integer"):
+        await wrong
+    assert await right == 1
+    await redis.delete(a_list, counter)
+
+
+async def test_a_batch_longer_than_one_pipeline_is_split_and_complete(redis):
+    batcher = CommandBatcher(redis)
+    counter = key()
+    n = MAX_BATCH * 2 + 5
+    assert await asyncio.gather(*(batcher.call("INCR", counter) for _ in range(n))) \
+        == list(range(1, n + 1))
+    await redis.delete(counter)
+
+
+async def test_a_dead_redis_fails_every_caller_of_the_batch():
+    dead = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.5)
+    batcher = CommandBatcher(dead)
+    calls = [batcher.call("INCR", key()) for _ in range(5)]
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    assert all(isinstance(r, RedisConnectionError | OSError) for r in results), results
+    await dead.aclose()
+
+
+async def test_a_cancelled_caller_does_not_disturb_the_others(redis):
+    batcher = CommandBatcher(redis)
+    counter = key()
+    first, second, third = (batcher.call("INCR", counter) for _ in range(3))
+    second.cancel()
+    assert [await first, await third] == [1, 3]  # the cancelled one still ran, in order
+    assert int(await redis.get(counter)) == 3
+    await redis.delete(counter)
+
+
+async def test_the_cache_counts_and_reads_through_the_batcher():
+    cache = Cache(REDIS_URL, f"englog-test-batch-{uuid.uuid4().hex[:8]}:")
+    k = cache.key("n")
+    try:
+        assert await asyncio.gather(*(cache.incr(k) for _ in range(20))) == list(range(1, 21))
+        assert await cache.mget(k, cache.key("missing")) == [b"20", None]
+        assert await cache.get(k) == b"20"
+        assert pool_size(cache.client) == 1
+    finally:
+        await cache.delete(k)
+        await cache.close()
