@@ -16,7 +16,7 @@ from tui.api import endpoints as ep
 from tui.api.client import ApiClient, ApiError, SessionExpired, Unreachable
 from tui.api.outbox import TIMER_START, TIMER_STOP, Outbox
 from tui.clock import Clock
-from tui.config import Paths, Settings, load_settings, save_settings
+from tui.config import Paths, Settings, load_settings, save_settings, stored_server_url
 from tui.keymap import validate
 from tui.palette import ActionsProvider
 from tui.screens.analytics import AnalyticsScreen
@@ -163,7 +163,10 @@ class EngLogApp(TimerFlowMixin, UndoMixin, App):
     # -- session -----------------------------------------------------------------------------
     def set_server(self, url: str) -> None:
         url = url.strip().rstrip("/")
-        if url != self.settings.server_url:
+        # Compared with the file too, not only the settings: a URL that came from
+        # ENGLOG_TUI_SERVER_URL (scripts/run.sh sets it) must still be written down, or the
+        # shell verbs in another terminal find tokens but no server to use them with.
+        if url != self.settings.server_url or stored_server_url(self.paths) != url:
             self.settings.server_url = url
             save_settings(self.paths, self.settings)
         self.api.set_base_url(url)

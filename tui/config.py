@@ -6,6 +6,7 @@ Settings come from pydantic-settings: environment (ENGLOG_TUI_*) overrides the c
 from __future__ import annotations
 
 import json
+import tomllib
 
 from pydantic import Field
 from pydantic_settings import (
@@ -71,3 +72,12 @@ def save_settings(paths: Paths, settings: Settings) -> None:
         *(f"{_toml_str(k)} = {_toml_str(v)}" for k, v in sorted(settings.keymap.items())),
     ]
     paths.config_toml.write_text("\n".join(lines) + "\n")
+
+
+def stored_server_url(paths: Paths) -> str:
+    """The server URL written in config.toml ("" if none), whatever the environment says."""
+    try:
+        value = tomllib.loads(paths.config_toml.read_text()).get("server_url", "")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    return value if isinstance(value, str) else ""

@@ -300,3 +300,34 @@ async def test_logout_forgets_tokens_and_ends_the_server_session(api_url, alice,
     assert revoked == "logout"
     # The access token the TUI held is dead at once, not after 15 minutes.
     assert (await alice.get("/v1/auth/me")).status_code == 401
+
+
+async def test_a_server_given_by_the_environment_is_saved_at_login_for_the_shell_verbs(
+        api_url, alice, tmp_path, monkeypatch):
+    """scripts/run.sh hands the TUI its server through ENGLOG_TUI_SERVER_URL. After logging
+    in, `englog status` in another shell (without that variable) must find the server the
+    tokens belong to; it used to say "No server configured"."""
+    import subprocess
+    import sys
+
+    from tui.config import stored_server_url
+
+    app = make_app(tmp_path, "")  # nothing in config.toml yet
+    monkeypatch.setenv("ENGLOG_TUI_SERVER_URL", api_url)
+    app = type(app)(paths=app.paths)  # re-read: the environment now names the server
+    assert app.settings.server_url == api_url and stored_server_url(app.paths) == ""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await wait_for(pilot, lambda: app.focused.id == "login-email", "login form")
+        await type_text(pilot, alice.email)
+        await pilot.press("tab")
+        await type_text(pilot, alice.password)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+    assert stored_server_url(app.paths) == api_url
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGLOG_TUI_")}
+    r = subprocess.run([sys.executable, "-m", "tui.main", "--config-dir", str(app.paths.root),
+                        "status", "--json"], env=env, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert '"running": false' in r.stdout
