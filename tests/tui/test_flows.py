@@ -307,6 +307,7 @@ async def test_a_server_given_by_the_environment_is_saved_at_login_for_the_shell
     """scripts/run.sh hands the TUI its server through ENGLOG_TUI_SERVER_URL. After logging
     in, `englog status` in another shell (without that variable) must find the server the
     tokens belong to; it used to say "No server configured"."""
+    import asyncio
     import subprocess
     import sys
 
@@ -326,8 +327,8 @@ async def test_a_server_given_by_the_environment_is_saved_at_login_for_the_shell
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
     assert stored_server_url(app.paths) == api_url
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENGLOG_TUI_")}
-    r = subprocess.run([sys.executable, "-m", "tui.main", "--config-dir", str(app.paths.root),
-                        "status", "--json"], env=env, capture_output=True, text=True,
-                       timeout=60)
+    r = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "tui.main", "--config-dir", str(app.paths.root),
+                         "status", "--json"], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert '"running": false' in r.stdout
