@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     keymap: dict[str, str] = Field(default_factory=dict)
     outbox_retry_seconds: float = 15.0
     request_timeout: float = 10.0
+    # How often the dashboard re-reads the server while it is shown, so a timer started or
+    # stopped from the shell (`englog start`) or another machine appears without a key press.
+    refresh_seconds: float = Field(30.0, gt=0)
 
 
 def load_settings(paths: Paths) -> Settings:
@@ -67,6 +70,7 @@ def save_settings(paths: Paths, settings: Settings) -> None:
         f"theme = {_toml_str(settings.theme)}",
         f"outbox_retry_seconds = {settings.outbox_retry_seconds}",
         f"request_timeout = {settings.request_timeout}",
+        f"refresh_seconds = {settings.refresh_seconds}",
         "",
         "[keymap]",
         *(f"{_toml_str(k)} = {_toml_str(v)}" for k, v in sorted(settings.keymap.items())),

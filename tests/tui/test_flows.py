@@ -332,3 +332,27 @@ async def test_a_server_given_by_the_environment_is_saved_at_login_for_the_shell
                          "status", "--json"], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert '"running": false' in r.stdout
+
+
+async def test_the_dashboard_shows_a_timer_started_from_the_shell_without_a_key_press(
+        api_url, alice, tmp_path):
+    """`englog start` in another terminal: the open dashboard picks the timer up on its own
+    refresh (refresh_seconds), and drops it again once it is stopped elsewhere."""
+    app = make_app(tmp_path, api_url, session_of(alice))
+    app.settings.refresh_seconds = 0.5
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+        panel = app.screen.query_one("#timer-panel")
+        await wait_for(pilot, lambda: "No timer running" in text_of(panel), "no timer yet")
+        r = await alice.post("/v1/timers/start", json={"title": "Started in the shell",
+                                                       "type": "review"})
+        assert r.status_code == 201, r.text
+        await wait_for(pilot, lambda: "Started in the shell" in text_of(panel),
+                       "the shell's timer on the dashboard")
+        r = await alice.post("/v1/timers/stop")
+        assert r.status_code == 201, r.text
+        await wait_for(pilot, lambda: "No timer running" in text_of(panel),
+                       "the timer gone after the shell stopped it")
+        await wait_for(pilot, lambda: any("Started in the shell" in str(cell)
+                                          for row in app.screen._today_rows for cell in row),
+                       "the stopped timer's entry under Today")

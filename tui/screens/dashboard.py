@@ -44,7 +44,14 @@ class DashboardScreen(MainScreen):
         self.query_one("#week-chart").border_title = "This week by type"
         self.query_one("#glance").border_title = "Value & impact this week"
         self.set_interval(1.0, self._tick)
+        self.set_interval(self.englog.settings.refresh_seconds, self._refresh_if_shown)
         self._tick()
+
+    def _refresh_if_shown(self) -> None:
+        # Only the screen the user is looking at: another screen reloads this one when it
+        # comes back (on_screen_resume), and a hidden one must not spend requests.
+        if self.is_current:
+            self.reload()
 
     def _tick(self) -> None:
         timer = self.englog.timer
