@@ -115,3 +115,17 @@ def test_log_shows_only_the_users_own_entries(tmp_path, api_url, shell: Shell):
     assert other.json("log")["days"] == []
     with httpx.Client(base_url=api_url) as c:
         assert c.get("/v1/logs").status_code == 401
+
+
+def test_an_overlapping_entry_is_saved_with_a_warning_on_stderr(shell: Shell):
+    r = shell.run("add", '1h code "Morning block" at 9:00')
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    r = shell.run("add", '30m meeting "Standup" at 9:30')
+    assert r.returncode == 0, r.stderr
+    assert "Logged “Standup”" in r.stdout and "Overlaps" not in r.stdout
+    assert "Overlaps “Morning block” 09:00–10:00 (saved anyway)." in r.stderr
+    assert len(shell.entries()) == 2
+    # --json: the answer itself lists them, and stderr stays quiet for scripts.
+    r = shell.run("add", "--json", '15m review "PR" at 9:45')
+    assert r.returncode == 0 and r.stderr == ""
+    assert [o["title"] for o in json.loads(r.stdout)["overlaps"]] == ["Morning block", "Standup"]

@@ -102,3 +102,15 @@ def test_users_see_only_their_own_timer(tmp_path, api_url, shell: Shell):
     assert other.json("start", "x", "-p", "Secret", code=4)["error"]["reason"] == (
         "unknown_project")
     assert shell.json("status")["timer"]["title"] == "Mine"
+
+
+async def test_stopping_a_timer_that_overlaps_an_entry_warns_on_stderr(shell: Shell,
+                                                                       db: asyncpg.Pool):
+    assert shell.run("add", '15m code "Deep work"').returncode == 0  # ends about now
+    assert shell.run("start", "Call with Sam").returncode == 0
+    await db.execute("UPDATE active_timers SET started_at = now() - interval '30 minutes' "
+                     "WHERE user_id = $1::uuid", shell.user_id)
+    r = shell.run("stop")
+    assert r.returncode == 0, r.stderr
+    assert "Logged “Call with Sam”" in r.stdout
+    assert "Overlaps “Deep work”" in r.stderr and "(saved anyway)" in r.stderr

@@ -13,6 +13,7 @@ from tui.api.client import ApiClient, Unreachable
 from tui.api.outbox import Outbox
 from tui.cli.exits import CliError, Exit
 from tui.cli.session import Cli, verb
+from tui.cli.timer import warn_overlaps
 from tui.quickadd import SYNTAX_HELP, QuickEntry, parse
 
 
@@ -62,6 +63,7 @@ def add(cli: Cli, line: tuple[str, ...], create_project: bool) -> None:
     cli.emit(saved, f"Logged “{saved['title']}” {hm(saved['duration_minutes'])} "
                     f"[{saved['type']}]{project} · {saved['value_rating']}/"
                     f"{saved['impact_level']}{earlier}.")
+    warn_overlaps(cli, saved)
 
 
 def rejected(q: QuickEntry) -> CliError:

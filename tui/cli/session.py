@@ -105,6 +105,12 @@ class Cli:
         """One result: `data` as JSON with --json, else `text`."""
         click.echo(json.dumps(data, ensure_ascii=False, default=str) if self.as_json else text)
 
+    def warn(self, text: str) -> None:
+        """A warning beside the result, on stderr so scripts reading stdout never see it;
+        with --json the result itself carries the facts, so nothing is printed."""
+        if not self.as_json:
+            click.echo(text, err=True)
+
 
 def api_error(exc: ApiError) -> CliError:
     if exc.status == 401:

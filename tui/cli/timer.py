@@ -40,6 +40,17 @@ def clock(cli: Cli, iso: str) -> str:
     return f"{datetime.fromisoformat(iso).astimezone(cli.tz):%H:%M}"
 
 
+def warn_overlaps(cli: Cli, saved: dict[str, Any], shown: int = 3) -> None:
+    """Name the entries the one just saved overlaps (the API lists them; it still saved)."""
+    items = saved.get("overlaps") or []
+    if not items:
+        return
+    named = ", ".join(f"“{o['title']}” {clock(cli, o['start_time'])}–{clock(cli, o['end_time'])}"
+                      for o in items[:shown])
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    cli.warn(f"Overlaps {named}{more} (saved anyway).")
+
+
 @click.command()
 @click.argument("title", nargs=-1)
 @click.option("--type", "-t", "kind", type=TYPES, help="Activity type (default: your preference).")
@@ -80,6 +91,7 @@ def stop(cli: Cli, title: str | None) -> None:
     entry = cli.call(lambda api: ep.stop_timer(api, {"title": title} if title else None))
     cli.emit(entry, f"Logged “{entry['title']}”: {entry['duration_minutes']} min "
                     f"({clock(cli, entry['start_time'])}–{clock(cli, entry['end_time'])}).")
+    warn_overlaps(cli, entry)
 
 
 @click.command()
