@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -118,20 +119,41 @@ async def bench_empty(total: int, concurrency: int) -> dict:
             "cpu_us": cpu / total * 1e6}
 
 
-async def bench_raw(total: int, concurrency: int) -> dict:
+RAW_INSERT = ("INSERT INTO log_entries (user_id, title, description, type, start_time, "
+              "end_time, value_rating, impact_level) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
+              "RETURNING id")
+
+
+def raw_row(user_id: uuid.UUID, i: int) -> tuple:
+    b = entry_body(i)
+    return (user_id, b["title"], b["description"], b["type"],
+            datetime.fromisoformat(b["start_time"]), datetime.fromisoformat(b["end_time"]),
+            b["value_rating"], b["impact_level"])
+
+
+def statement_row(user_id: uuid.UUID, i: int) -> tuple:
+    """The parameters POST /v1/logs passes to its statement for entry_body(i)."""
+    from backend.insights.digests import mondays_of
+
+    b = entry_body(i)
+    start = datetime.fromisoformat(b["start_time"])
+    return (user_id, None, b["title"], b["description"], b["type"], start,
+            datetime.fromisoformat(b["end_time"]), b["value_rating"], b["impact_level"],
+            mondays_of([start], "UTC"), sorted(b["tags"]))
+
+
+async def bench_raw(total: int, concurrency: int, sql: str = RAW_INSERT,
+                    make_row: Callable[[uuid.UUID, int], tuple] = raw_row) -> dict:
+    """Raw asyncpg at the same concurrency as the API runs. By default the bare single-row
+    insert; with the API's own statement (bench_raw_statement) what the database work alone
+    allows, so API/that is the cost of everything around it (HTTP, auth, limits, validation,
+    Redis)."""
     dsn = DB_URL.replace("postgres://", "postgresql://", 1)
     pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
     user_id = await pool.fetchval(
         "INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id",
         f"raw-{uuid.uuid4().hex[:8]}@example.com")
-    sql = ("INSERT INTO log_entries (user_id, title, description, type, start_time, "
-           "end_time, value_rating, impact_level) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id")
-    rows = []
-    for i in range(total):
-        b = entry_body(i)
-        rows.append((user_id, b["title"], b["description"], b["type"],
-                     datetime.fromisoformat(b["start_time"]), datetime.fromisoformat(b["end_time"]),
-                     b["value_rating"], b["impact_level"]))
+    rows = [make_row(user_id, i) for i in range(total)]
     latencies: list[float] = []
     it = iter(rows)
 
@@ -139,7 +161,7 @@ async def bench_raw(total: int, concurrency: int) -> dict:
         async with pool.acquire() as conn:
             for row in it:
                 t0 = time.perf_counter()
-                await conn.fetchval(sql, *row)
+                await conn.fetch(sql, *row)
                 latencies.append(time.perf_counter() - t0)
 
     t0 = time.perf_counter()
@@ -151,39 +173,10 @@ async def bench_raw(total: int, concurrency: int) -> dict:
 
 async def bench_raw_statement(total: int, concurrency: int) -> dict:
     """Raw asyncpg running the very statement POST /v1/logs runs (entry, tags, digest
-    invalidation and overlaps in one INSERT), same rows, same concurrency: what the database
-    work alone allows, so API/this is the cost of everything around it (HTTP, auth, limits,
-    validation, Redis)."""
-    from backend.insights.digests import mondays_of
+    invalidation and overlaps in one INSERT), same rows."""
     from backend.logs import queries
 
-    dsn = DB_URL.replace("postgres://", "postgresql://", 1)
-    pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
-    user_id = await pool.fetchval(
-        "INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id",
-        f"stmt-{uuid.uuid4().hex[:8]}@example.com")
-    rows = []
-    for i in range(total):
-        b = entry_body(i)
-        start = datetime.fromisoformat(b["start_time"])
-        rows.append((user_id, None, b["title"], b["description"], b["type"], start,
-                     datetime.fromisoformat(b["end_time"]), b["value_rating"],
-                     b["impact_level"], mondays_of([start], "UTC"), sorted(b["tags"])))
-    latencies: list[float] = []
-    it = iter(rows)
-
-    async def client() -> None:
-        async with pool.acquire() as conn:
-            for row in it:
-                t0 = time.perf_counter()
-                await conn.fetch(queries.INSERT_ENTRY_TAGS, *row)
-                latencies.append(time.perf_counter() - t0)
-
-    t0 = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    wall = time.perf_counter() - t0
-    await pool.close()
-    return {"rps": total / wall, "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+    return await bench_raw(total, concurrency, queries.INSERT_ENTRY_TAGS, statement_row)
 
 
 async def main() -> None:

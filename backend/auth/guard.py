@@ -102,20 +102,22 @@ def guard_keys(cache: Cache, claims: tokens.Claims) -> tuple[str, str]:
 def prefetch_guard_state(request: Request, claims: tokens.Claims,
                          values: tuple[bytes | None, ...]) -> None:
     """Hand current_user the values of guard_keys, read earlier in this same request (by
-    the rate limiter, in its round trip), so it need not ask Redis again."""
-    request.ctx.guard_state = (claims.sid, values)
+    the rate limiter, in its round trip), and the claims it verified from this request's
+    own Authorization header, so it need neither ask Redis nor decode the token again."""
+    request.ctx.guard_state = (claims, values)
 
 
 async def current_user(request: Request) -> CurrentUser:
     app = request.app
     settings = app.ctx.settings
     cache: Cache = app.ctx.cache
-    claims = tokens.decode(settings, tokens.bearer_token(request.headers.get("authorization")),
-                           "access")
     prefetched = getattr(request.ctx, "guard_state", None)
-    if prefetched is not None and prefetched[0] == claims.sid:
-        cached, state = prefetched[1]
+    if prefetched is not None:
+        claims, (cached, state) = prefetched
     else:
+        claims = tokens.decode(settings,
+                               tokens.bearer_token(request.headers.get("authorization")),
+                               "access")
         await cache.flush_pending()
         cached, state = await cache.mget(*guard_keys(cache, claims))
     if state == REVOKED or (state != LIVE and not await _session_live(cache, settings, claims)):

@@ -83,7 +83,7 @@ class Cache:
         self._pending_deletes: dict[str, tuple[str, ...]] = {}
 
     def key(self, *parts: Any) -> str:
-        return self.prefix + ":".join(str(p) for p in parts)
+        return self.prefix + ":".join(map(str, parts))
 
     @property
     def available(self) -> bool:
