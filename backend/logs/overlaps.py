@@ -10,14 +10,13 @@ from typing import Any
 from backend.db.setup import db
 from backend.logs.schemas import MAX_DURATION
 
+# How many overlapping entries a write response lists (the query endpoint pages the rest).
+IN_RESPONSE = 10
+
 # Entries touch but do not overlap when one ends exactly when the next starts (half-open
 # spans). No entry lasts more than MAX_DURATION, so only entries starting at most that long
 # before `start` can reach into it: that lower bound lets log_entries_user_start_idx do the
 # work instead of scanning every entry of the user.
-# How many overlapping entries a write response lists (the query endpoint pages the rest).
-IN_RESPONSE = 10
-
-
 def overlap_where(alias: str, user: str, start: str, end: str) -> str:
     """SQL condition: the row `alias` of log_entries is one of `user`'s entries overlapping
     [start, end) (placeholders or SQL expressions)."""
@@ -45,7 +44,7 @@ def overlaps_in_insert(user: str, start: str, end: str) -> str:
 
 def overlaps_from_row(row: dict[str, Any]) -> list[dict[str, Any]]:
     # asyncpg reads an array of anonymous records as tuples; array_agg of no rows is NULL.
-    return [{"id": str(i), "title": t, "start_time": s.isoformat(), "end_time": e.isoformat()}
+    return [overlap_json({"id": i, "title": t, "start_time": s, "end_time": e})
             for i, t, s, e in row["overlaps"] or ()]
 
 
