@@ -224,17 +224,15 @@ def forget_weeks_cte(user: str, mondays: str, guard: str = "TRUE") -> str:
 
 
 async def forget_weeks(user_id: Any, instants: Iterable[datetime | None],
-                       conn: Any = None, tz: str | None = None) -> None:
+                       conn: Any = None) -> None:
     """Drop the user's digests of the weeks holding these instants (an entry's old and new
-    start_time). Called by the logs service on every entry write, in its transaction.
-    `tz`: the user's timezone when the caller has it (saves reading it)."""
+    start_time). Called by the logs service on every entry write, in its transaction."""
     times = [t for t in instants if t is not None]
     if not times:
         return
-    if tz is None:
-        users = await db(conn).execute_query_dict(
-            "SELECT timezone FROM users WHERE id = $1", [user_id])
-        tz = users[0]["timezone"] if users else "UTC"
+    users = await db(conn).execute_query_dict(
+        "SELECT timezone FROM users WHERE id = $1", [user_id])
+    tz = users[0]["timezone"] if users else "UTC"
     await db(conn).execute_query(_FORGET_SQL, [user_id, mondays_of(times, tz)])
 
 

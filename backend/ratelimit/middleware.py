@@ -69,8 +69,6 @@ def install(app: Sanic) -> None:
     async def _rate_headers(request: Request, response: HTTPResponse) -> None:
         decision = getattr(request.ctx, "rate", None)
         if decision is not None:
-            headers = response.headers
             # setdefault: a 429 already carries them (too_many), from the same decision.
-            headers.setdefault("RateLimit-Policy", decision.policy.header)
-            headers.setdefault("RateLimit", f'"{decision.policy.name}";r={decision.remaining};'
-                                            f't={decision.reset_seconds}')
+            for name, value in _headers(decision).items():
+                response.headers.setdefault(name, value)
