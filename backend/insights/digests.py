@@ -223,6 +223,15 @@ def forget_weeks_cte(user: str, mondays: str, guard: str = "TRUE") -> str:
 )"""
 
 
+def forget_weeks_batch_cte(entries: str) -> str:
+    """forget_weeks_cte for a batch of inserted entries: `entries` names a relation with
+    (user_id, monday) columns, one row per entry (the Monday of its week, user's zone)."""
+    return f"""digests_forgotten AS (
+    DELETE FROM week_digests w USING {entries} x
+    WHERE w.user_id = x.user_id AND w.week_start = x.monday
+)"""
+
+
 async def forget_weeks(user_id: Any, instants: Iterable[datetime | None],
                        conn: Any = None) -> None:
     """Drop the user's digests of the weeks holding these instants (an entry's old and new

@@ -42,6 +42,24 @@ def overlaps_in_insert(user: str, start: str, end: str) -> str:
            ORDER BY o.start_time, o.id LIMIT {IN_RESPONSE}) ov) AS overlaps"""
 
 
+def overlaps_in_batch_insert(batch: str, row: str) -> str:
+    """overlaps_in_insert for one row `row` of a batch insert whose rows are the relation
+    `batch` (columns id, user_id, title, start_time, end_time and n, the row's place in
+    the batch). Besides the stored entries, a row sees the same user's rows earlier in the
+    batch, so a batch reports exactly what inserting its rows one after another would."""
+    stored = overlap_where("o", f"{row}.user_id", f"{row}.start_time", f"{row}.end_time")
+    return f"""(SELECT array_agg(row(ov.id, ov.title, ov.start_time, ov.end_time)
+                        ORDER BY ov.start_time, ov.id)
+     FROM (SELECT * FROM (
+               (SELECT o.id, o.title, o.start_time, o.end_time FROM log_entries o
+                WHERE {stored} ORDER BY o.start_time, o.id LIMIT {IN_RESPONSE})
+               UNION ALL
+               SELECT b.id, b.title, b.start_time, b.end_time FROM {batch} b
+               WHERE b.user_id = {row}.user_id AND b.n < {row}.n
+                 AND b.start_time < {row}.end_time AND b.end_time > {row}.start_time) u
+           ORDER BY u.start_time, u.id LIMIT {IN_RESPONSE}) ov) AS overlaps"""
+
+
 def overlaps_from_row(row: dict[str, Any]) -> list[dict[str, Any]]:
     # asyncpg reads an array of anonymous records as tuples; array_agg of no rows is NULL.
     return [overlap_json({"id": i, "title": t, "start_time": s, "end_time": e})

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from backend.api.periods import Span
-from backend.insights.digests import forget_weeks_cte
-from backend.logs.overlaps import overlaps_in_insert
+from backend.insights.digests import forget_weeks_batch_cte, forget_weeks_cte
+from backend.logs.overlaps import overlaps_in_batch_insert, overlaps_in_insert
 from backend.logs.schemas import EntryFilters, EntryQuery
-from backend.tags.resolve import tag_ctes
+from backend.tags.resolve import batch_tag_ctes, tag_ctes
 
 # Tags come back sorted by name: there is no position column, and a stable order keeps
 # responses comparable.
@@ -59,6 +59,43 @@ links AS (
     SELECT e.id, tag_ids.id FROM e, tag_ids
 )
 {_INSERT_TAIL}"""
+
+# Many single-entry inserts in one statement (backend/logs/insert_batch.py), one array
+# element per entry: $1 users, $2 projects (NULL elements: none), $3..$9 the fields, $10 the
+# Monday of each entry's week in its user's zone; $11/$12 the tags as (entry's place in the
+# arrays, from 1; name) pairs. An entry whose project is not its user's is left out and gets
+# no row back; every other entry is written and answered exactly as INSERT_ENTRY[_TAGS]
+# would, `n` telling which row is whose.
+INSERT_BATCH = f"""WITH batch AS MATERIALIZED (
+    SELECT gen_random_uuid() AS id, i.*
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::date[])
+        WITH ORDINALITY AS i(user_id, project_id, title, description, type, start_time,
+                             end_time, value_rating, impact_level, monday, n)
+    WHERE i.project_id IS NULL OR EXISTS (
+        SELECT 1 FROM projects p WHERE p.id = i.project_id AND p.owner_id = i.user_id)
+),
+e AS (
+    INSERT INTO log_entries (id, user_id, project_id, title, description, type,
+                             start_time, end_time, value_rating, impact_level)
+    SELECT id, user_id, project_id, title, description, type, start_time, end_time,
+           value_rating, impact_level
+    FROM batch ORDER BY n
+    RETURNING *
+),
+{forget_weeks_batch_cte("batch")},
+tag_pairs AS MATERIALIZED (
+    SELECT DISTINCT b.id AS entry_id, b.user_id, t.name
+    FROM unnest($11::bigint[], $12::text[]) AS t(n, name) JOIN batch b ON b.n = t.n
+),
+tag_wanted AS (SELECT DISTINCT user_id, name FROM tag_pairs),
+{batch_tag_ctes("tag_wanted")},
+links AS (
+    INSERT INTO log_entry_tags (log_entry_id, tag_id)
+    SELECT tp.entry_id, ti.id FROM tag_pairs tp JOIN tag_ids ti USING (user_id, name)
+)
+SELECT r.n, {COLUMNS}, {overlaps_in_batch_insert("batch", "r")}
+FROM batch r JOIN e ON e.id = r.id LEFT JOIN projects p ON p.id = e.project_id"""
 
 BULK_INSERT = """INSERT INTO log_entries (id, user_id, project_id, title, description,
     type, start_time, end_time, value_rating, impact_level)

@@ -14,8 +14,8 @@ from backend.api.errors import ApiError, field_error, not_found, pydantic_errors
 from backend.api.periods import resolve_span
 from backend.db.setup import db
 from backend.insights.digests import forget_weeks, mondays_of
+from backend.logs import insert_batch, snapshots
 from backend.logs import queries as sql
-from backend.logs import snapshots
 from backend.logs.overlaps import overlaps_from_row
 from backend.logs.schemas import EntryCreate, EntryPatch, EntryQuery
 from backend.tags.resolve import resolve_tag_ids
@@ -67,19 +67,22 @@ async def create_entry(user_id: uuid.UUID, body: EntryCreate, conn: Any = None, 
                        tz: str) -> dict[str, Any]:
     """One statement: project ownership check, tag resolution, insert, tag links and the
     invalidation of its week's digest. The answer carries `overlaps`: the user's other
-    entries overlapping it (a warning, read by the same statement). `tz`: the user's."""
-    conn = conn or db()
-    params = [*_fields(user_id, body), mondays_of([body.start_time], tz)]
+    entries overlapping it (a warning, read by the same statement). `tz`: the user's.
+
+    Outside a transaction (`conn` None) the insert joins those of concurrent requests in one
+    statement (insert_batch); inside one it is written on `conn` alone."""
+    fields = _fields(user_id, body)
+    [monday] = mondays_of([body.start_time], tz)
     try:
-        if body.tags:
-            rows = await conn.execute_query_dict(sql.INSERT_ENTRY_TAGS, [*params, body.tags])
+        if conn is None:
+            row = await insert_batch.batcher.insert(fields, monday, body.tags)
         else:
-            rows = await conn.execute_query_dict(sql.INSERT_ENTRY, params)
+            row = await insert_batch.insert_one(conn, fields, monday, body.tags)
     except IntegrityError as exc:  # the project was deleted while we inserted
         raise _project_error() from exc
-    if not rows:
+    if row is None:
         raise _project_error()
-    return entry_json(rows[0], sorted(body.tags)) | {"overlaps": overlaps_from_row(rows[0])}
+    return entry_json(row, sorted(body.tags)) | {"overlaps": overlaps_from_row(row)}
 
 
 async def get_entry(user_id: uuid.UUID, entry_id: uuid.UUID, conn: Any = None) -> dict[str, Any]:

@@ -44,6 +44,30 @@ tag_new AS (
 tag_ids AS (SELECT id, name FROM tag_known UNION ALL SELECT id, name FROM tag_new)"""
 
 
+def batch_tag_ctes(wanted: str) -> str:
+    """tag_ctes for many users at once: CTEs ending in `tag_ids(user_id, id, name)`.
+    `wanted` names a relation of (user_id, name) pairs, distinct. Same resolution rules and
+    the same lock order (user, then name) as tag_ctes, so concurrent writers never deadlock
+    on the tag unique indexes."""
+    return f"""
+tag_known AS (
+    SELECT DISTINCT ON (w.user_id, w.name) w.user_id, t.id, w.name
+    FROM {wanted} w JOIN tags t ON t.name = w.name
+        AND (t.user_id IS NULL OR t.user_id = w.user_id)
+    ORDER BY w.user_id, w.name, t.user_id NULLS FIRST
+),
+tag_new AS (
+    INSERT INTO tags (user_id, name, is_predefined)
+    SELECT w.user_id, w.name, FALSE FROM {wanted} w
+    WHERE NOT EXISTS (SELECT 1 FROM tag_known k WHERE k.user_id = w.user_id AND k.name = w.name)
+    ORDER BY w.user_id, w.name
+    ON CONFLICT (user_id, name) WHERE user_id IS NOT NULL DO UPDATE SET name = EXCLUDED.name
+    RETURNING user_id, id, name
+),
+tag_ids AS (SELECT user_id, id, name FROM tag_known
+            UNION ALL SELECT user_id, id, name FROM tag_new)"""
+
+
 RESOLVE_SQL = "WITH " + tag_ctes("$1::uuid", "$2") + "\nSELECT id, name FROM tag_ids"
 
 

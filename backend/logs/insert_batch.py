@@ -1,0 +1,129 @@
+"""Single-entry inserts issued by concurrent requests in the same event-loop pass, written
+by one statement.
+
+Most of what PostgreSQL spends on one POST /v1/logs is paid per statement, not per row: the
+round trip, starting the executor for the statement's ten CTEs and four tables, and the
+commit's WAL flush. Inserts that concurrent requests issue in the same pass of the event
+loop are therefore queued and written together by queries.INSERT_BATCH, one statement and
+one transaction; bench/bench_logs.py shows what that saves under load. Each caller still
+gets exactly its own row, with the overlaps it would have got had the batch's entries been
+inserted one after another.
+
+A lone insert runs the single-entry statement, so an idle server sees no difference. If a
+batch fails (a project or user deleted meanwhile, a deadlock), nothing of it was written and
+each of its entries is retried alone, so every caller gets its own answer or its own error.
+An entry whose caller was cancelled before its batch was sent is not written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from backend.db.setup import db
+from backend.logs import queries as sql
+
+log = logging.getLogger("englog.logs")
+
+# A longer queue is written by several statements, one after the other.
+MAX_BATCH = 64
+
+
+@dataclass(slots=True)
+class Pending:
+    fields: list[Any]  # user, project, title, description, type, start, end, value, impact
+    monday: date  # of the entry's week, in its user's zone: that week's digest is dropped
+    tags: list[str]
+    future: asyncio.Future[dict[str, Any] | None]
+
+
+async def insert_one(conn: Any, fields: list[Any], monday: date, tags: list[str]
+                     ) -> dict[str, Any] | None:
+    """The single-entry statement: the entry's row (with `overlaps`), or None when its
+    project is not its user's (nothing written)."""
+    params = [*fields, [monday]]
+    if tags:
+        rows = await conn.execute_query_dict(sql.INSERT_ENTRY_TAGS, [*params, tags])
+    else:
+        rows = await conn.execute_query_dict(sql.INSERT_ENTRY, params)
+    return rows[0] if rows else None
+
+
+def batch_params(batch: list[Pending]) -> list[Any]:
+    """INSERT_BATCH's parameters: one array per column, tags as (place, name) pairs."""
+    columns: list[list[Any]] = [list(col) for col in zip(*(p.fields for p in batch),
+                                                         strict=True)]
+    tag_rows = [n for n, p in enumerate(batch, 1) for _ in p.tags]
+    tag_names = [t for p in batch for t in p.tags]
+    return [*columns, [p.monday for p in batch], tag_rows, tag_names]
+
+
+class EntryBatcher:
+    def __init__(self) -> None:
+        self._queue: list[Pending] = []
+        self._writing: set[asyncio.Task[None]] = set()
+
+    def insert(self, fields: list[Any], monday: date, tags: list[str]
+               ) -> asyncio.Future[dict[str, Any] | None]:
+        """Queue one entry; the future resolves to what insert_one would return for it."""
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[dict[str, Any] | None] = loop.create_future()
+        if not self._queue:
+            # The task's first step runs after every callback already due in this pass of
+            # the loop: the inserts those issue join this batch.
+            task = loop.create_task(self._write())
+            self._writing.add(task)
+            task.add_done_callback(self._writing.discard)
+        self._queue.append(Pending(fields, monday, tags, fut))
+        return fut
+
+    async def _write(self) -> None:
+        queued, self._queue = self._queue, []
+        for start in range(0, len(queued), MAX_BATCH):
+            batch = [p for p in queued[start:start + MAX_BATCH] if not p.future.done()]
+            try:
+                if len(batch) == 1:
+                    await _settle(batch[0], insert_one(db(), batch[0].fields, batch[0].monday,
+                                                       batch[0].tags))
+                elif batch:
+                    await self._write_batch(batch)
+            except BaseException as exc:  # cancelled (server stopping): no caller waits forever
+                for p in queued[start:]:
+                    if not p.future.done():
+                        p.future.set_exception(ConnectionError("entry insert cancelled"))
+                if not isinstance(exc, Exception):
+                    raise
+
+    async def _write_batch(self, batch: list[Pending]) -> None:
+        try:
+            rows = await db().execute_query_dict(sql.INSERT_BATCH, batch_params(batch))
+        except Exception as exc:
+            # Nothing was written: each entry alone, each caller its own answer or error.
+            log.info("batch of %d entries failed (%s); writing them one by one",
+                     len(batch), type(exc).__name__)
+            await asyncio.gather(*(_settle(p, insert_one(db(), p.fields, p.monday, p.tags))
+                                   for p in batch))
+            return
+        by_place = {row["n"]: row for row in rows}
+        for n, p in enumerate(batch, 1):
+            if not p.future.done():
+                p.future.set_result(by_place.get(n))
+
+
+async def _settle(p: Pending, write: Any) -> None:
+    try:
+        row = await write
+    except Exception as exc:
+        if not p.future.done():
+            p.future.set_exception(exc)
+        return
+    if not p.future.done():
+        p.future.set_result(row)
+
+
+# One per process: Sanic runs one event loop per worker process, and the queue never
+# outlives the loop pass that filled it.
+batcher = EntryBatcher()
