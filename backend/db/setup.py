@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 from aerich import Command
 from tortoise import BaseDBAsyncClient, Tortoise, connections
+from tortoise.backends.asyncpg import AsyncpgDBClient
 
 log = logging.getLogger("englog.db")
 
@@ -25,26 +26,37 @@ async def _release_reset(conn: asyncpg.Connection) -> None:
         await conn.execute("ROLLBACK")
 
 
+# The pool the entry batcher writes through (backend/logs/insert_batch.py). Its statement
+# takes arrays whose lengths change with every batch, and under plan_cache_mode=auto
+# PostgreSQL re-plans it on every run (a custom plan for the exact lengths always looks
+# cheaper than the generic one): about 1 ms of planning per batch, more than the batch's own
+# work. So this pool's sessions always use the generic plan. Only this pool: elsewhere a
+# parameter's value can matter to the plan (an ORM filter on a partial index's column).
+# It is not registered with Tortoise, whose transactions would then have to name a
+# connection every time.
+BATCH_POOL = "batches"
+BATCH_POOL_MAX = 4
+_batch_pool: BaseDBAsyncClient | None = None
+
+
 def tortoise_config(database_url: str, *, pool_max: int = 20,
                     connect_timeout: float = 60.0) -> dict:
     parts = urlsplit(database_url)
+    credentials = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "user": parts.username or "postgres",
+        "password": parts.password or "",
+        "database": parts.path.lstrip("/") or "englog",
+        "minsize": 1,
+        "maxsize": pool_max,
+        "reset": _release_reset,
+        # Seconds to wait for a new connection; then the request fails with 503.
+        "timeout": connect_timeout,
+    }
     return {
         "connections": {
-            "default": {
-                "engine": "tortoise.backends.asyncpg",
-                "credentials": {
-                    "host": parts.hostname or "127.0.0.1",
-                    "port": parts.port or 5432,
-                    "user": parts.username or "postgres",
-                    "password": parts.password or "",
-                    "database": parts.path.lstrip("/") or "englog",
-                    "minsize": 1,
-                    "maxsize": pool_max,
-                    "reset": _release_reset,
-                    # Seconds to wait for a new connection; then the request fails with 503.
-                    "timeout": connect_timeout,
-                },
-            }
+            "default": {"engine": "tortoise.backends.asyncpg", "credentials": credentials},
         },
         "apps": {"models": {"models": MODELS, "default_connection": "default"}},
         "use_tz": True,
@@ -106,17 +118,30 @@ async def apply_migrations(database_url: str) -> list[str]:
 async def init_orm(database_url: str, *, pool_max: int = 20,
                    connect_timeout: float = 60.0) -> None:
     # The global fallback lets request tasks (created outside the listener's context) see it.
-    await Tortoise.init(
-        config=tortoise_config(database_url, pool_max=pool_max, connect_timeout=connect_timeout),
-        _enable_global_fallback=True,
-    )
+    global _batch_pool
+    config = tortoise_config(database_url, pool_max=pool_max, connect_timeout=connect_timeout)
+    await Tortoise.init(config=config, _enable_global_fallback=True)
+    credentials = config["connections"]["default"]["credentials"]
+    _batch_pool = AsyncpgDBClient(  # connects on first use, like Tortoise's own
+        connection_name=BATCH_POOL,
+        **{**credentials, "maxsize": min(pool_max, BATCH_POOL_MAX),
+           "server_settings": {"plan_cache_mode": "force_generic_plan"}})
 
 
 async def close_orm() -> None:
+    global _batch_pool
+    if _batch_pool is not None:
+        await _batch_pool.close()
+        _batch_pool = None
     await Tortoise.close_connections()
 
 
-def db(conn: BaseDBAsyncClient | None = None) -> BaseDBAsyncClient:
-    """The one database accessor: the caller's transaction `conn` if it has one, else the
-    default Tortoise connection (a pool), for hand-written SQL (`$1` placeholders)."""
-    return conn or connections.get("default")
+def db(conn: BaseDBAsyncClient | None = None, pool: str = "default") -> BaseDBAsyncClient:
+    """The one database accessor: the caller's transaction `conn` if it has one, else a
+    Tortoise connection pool (`default`, or BATCH_POOL), for hand-written SQL (`$1`
+    placeholders)."""
+    if conn is not None:
+        return conn
+    if pool == BATCH_POOL and _batch_pool is not None:
+        return _batch_pool
+    return connections.get("default")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from backend.db.setup import db
+from backend.db.setup import BATCH_POOL, db
 from backend.logs import queries as sql
 
 log = logging.getLogger("englog.logs")
@@ -99,7 +99,8 @@ class EntryBatcher:
 
     async def _write_batch(self, batch: list[Pending]) -> None:
         try:
-            rows = await db().execute_query_dict(sql.INSERT_BATCH, batch_params(batch))
+            rows = await db(pool=BATCH_POOL).execute_query_dict(sql.INSERT_BATCH,
+                                                               batch_params(batch))
         except Exception as exc:
             # Nothing was written: each entry alone, each caller its own answer or error.
             log.info("batch of %d entries failed (%s); writing them one by one",

@@ -191,3 +191,14 @@ async def test_inside_a_transaction_the_entry_is_written_alone(orm, db, users):
     assert await db.fetchval("SELECT count(*) FROM log_entries WHERE id = $1::uuid",
                              uuid.UUID(row["id"])) == 1
 
+
+
+async def test_batches_are_written_through_a_pool_of_generic_plans_only(orm):
+    # Re-planning the batch statement for every new array length cost more than its
+    # execution (backend/db/setup.py); the default pool keeps PostgreSQL's own choice.
+    from backend.db.setup import BATCH_POOL, db
+
+    [batch] = await db(pool=BATCH_POOL).execute_query_dict("SHOW plan_cache_mode")
+    [default] = await db().execute_query_dict("SHOW plan_cache_mode")
+    assert (batch["plan_cache_mode"], default["plan_cache_mode"]) == \
+        ("force_generic_plan", "auto")
