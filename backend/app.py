@@ -11,6 +11,7 @@ from sanic_ext.extensions.http.extension import HTTPExtension
 from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
 from backend.api.errors import install_error_handlers
+from backend.api.response_headers import install as install_response_headers
 from backend.api.security_headers import install as install_security_headers
 from backend.auth import passwords
 from backend.cache.redis import Cache
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, name: str = "englog") -> Sanic:
     app.ext.openapi.add_security_scheme("bearer", "http", scheme="bearer", bearer_format="JWT")
 
     install_error_handlers(app)
+    install_response_headers()
     # Middleware order: request metrics first (their clock covers the rest), then limits.
     install_request_metrics(app)
     install_rate_limits(app)

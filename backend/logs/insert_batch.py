@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import orjson
+
 from backend.db.setup import BATCH_POOL, db
 from backend.logs import queries as sql
 
@@ -52,13 +54,16 @@ async def insert_one(conn: Any, fields: list[Any], monday: date, tags: list[str]
     return rows[0] if rows else None
 
 
+_COLUMNS = ("user_id", "project_id", "title", "description", "type", "start_time",
+            "end_time", "value_rating", "impact_level")
+
+
 def batch_params(batch: list[Pending]) -> list[Any]:
-    """INSERT_BATCH's parameters: one array per column, tags as (place, name) pairs."""
-    columns: list[list[Any]] = [list(col) for col in zip(*(p.fields for p in batch),
-                                                         strict=True)]
-    tag_rows = [n for n, p in enumerate(batch, 1) for _ in p.tags]
-    tag_names = [t for p in batch for t in p.tags]
-    return [*columns, [p.monday for p in batch], tag_rows, tag_names]
+    """INSERT_BATCH's one parameter: the entries as a JSON array."""
+    return [orjson.dumps([
+        {"n": n, **dict(zip(_COLUMNS, p.fields, strict=True)), "monday": p.monday,
+         "tags": p.tags}
+        for n, p in enumerate(batch, 1)], default=str).decode()]
 
 
 class EntryBatcher:

@@ -60,18 +60,20 @@ links AS (
 )
 {_INSERT_TAIL}"""
 
-# Many single-entry inserts in one statement (backend/logs/insert_batch.py), one array
-# element per entry: $1 users, $2 projects (NULL elements: none), $3..$9 the fields, $10 the
-# Monday of each entry's week in its user's zone; $11/$12 the tags as (entry's place in the
-# arrays, from 1; name) pairs. An entry whose project is not its user's is left out and gets
-# no row back; every other entry is written and answered exactly as INSERT_ENTRY[_TAGS]
-# would, `n` telling which row is whose.
+# Many single-entry inserts in one statement (backend/logs/insert_batch.py). $1 is a JSON
+# array with one object per entry: its place `n` (from 1), user_id, project_id (null: none),
+# the fields, `monday` (of the entry's week in its user's zone) and its tag names. JSON, not
+# one array parameter per column: asyncpg checks every element of an array parameter against
+# three abstract base classes, which cost more than the rest of the encoding together. An
+# entry whose project is not its user's is left out and gets no row back; every other entry
+# is written and answered exactly as INSERT_ENTRY[_TAGS] would, `n` telling which row is
+# whose.
 INSERT_BATCH = f"""WITH batch AS MATERIALIZED (
     SELECT gen_random_uuid() AS id, i.*
-    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
-                $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::date[])
-        WITH ORDINALITY AS i(user_id, project_id, title, description, type, start_time,
-                             end_time, value_rating, impact_level, monday, n)
+    FROM jsonb_to_recordset($1::jsonb) AS i(
+        n bigint, user_id uuid, project_id uuid, title text, description text, type text,
+        start_time timestamptz, end_time timestamptz, value_rating text, impact_level text,
+        monday date, tags text[])
     WHERE i.project_id IS NULL OR EXISTS (
         SELECT 1 FROM projects p WHERE p.id = i.project_id AND p.owner_id = i.user_id)
 ),
@@ -86,7 +88,7 @@ e AS (
 {forget_weeks_batch_cte("batch")},
 tag_pairs AS MATERIALIZED (
     SELECT DISTINCT b.id AS entry_id, b.user_id, t.name
-    FROM unnest($11::bigint[], $12::text[]) AS t(n, name) JOIN batch b ON b.n = t.n
+    FROM batch b CROSS JOIN LATERAL unnest(b.tags) AS t(name)
 ),
 tag_wanted AS (SELECT DISTINCT user_id, name FROM tag_pairs),
 {batch_tag_ctes("tag_wanted")},
