@@ -4,12 +4,14 @@ Every authenticated request makes one or two small Redis calls (the rate limiter
 the data-version bump after a write). redis-py spends about 100 us of CPU on each call
 (connection pool, retry wrapper, timeout context, observability hooks) against about 25 us
 for the round trip itself, so under load those calls were a quarter of a request's cost.
-Commands issued by different requests in the same pass of the event loop are queued and sent
-as one redis-py pipeline (no MULTI: each command stands alone, as it did), so that cost is paid
-once per batch instead of once per command. A lone command goes straight through
-execute_command, so an idle server sees no difference.
+Commands issued by different requests in the same pass of the event loop are queued and
+written together on one connection, their replies read back in order (pipelining, no MULTI:
+each command stands alone, as it did), so that cost is paid once per batch instead of once
+per command. The batches go through redis-py's connection (its encoder, parser, socket
+timeout and health check) but not its Pipeline or per-call pool checkout, whose bookkeeping
+was most of the remaining cost.
 
-Redis answers a pipeline's commands in order on one connection, so each caller gets exactly
+Redis answers pipelined commands in order on one connection, so each caller gets exactly
 its own reply; a reply that is an error (e.g. NOSCRIPT) is raised to its own caller only,
 and a failure of the whole batch (connection lost, timeout) is raised to every caller in it.
 """
@@ -20,6 +22,8 @@ import asyncio
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ResponseError
 
 # A longer queue is sent as several pipelines, one after the other.
 MAX_BATCH = 64
@@ -29,9 +33,10 @@ class CommandBatcher:
     def __init__(self, client: Redis) -> None:
         self.client = client
         self._queue: list[tuple[tuple[Any, ...], asyncio.Future[Any]]] = []
-        # Batches in flight, each on its own pooled connection and with its own timeout, so
-        # a Redis that hangs delays each caller once, never a queue of batches behind it.
+        # Batches in flight, each on its own connection and with its own timeout, so a
+        # Redis that hangs delays each caller once, never a queue of batches behind it.
         self._sending: set[asyncio.Task[None]] = set()
+        self._idle: list[AbstractConnection] = []
 
     def call(self, *args: Any) -> asyncio.Future[Any]:
         """Queue one command (e.g. "INCR", key); the future resolves to its parsed reply."""
@@ -53,15 +58,21 @@ class CommandBatcher:
 
     async def _send_batch(self, batch: list[tuple[tuple[Any, ...], asyncio.Future[Any]]]
                           ) -> None:
+        conn: AbstractConnection | None = None
         try:
-            if len(batch) == 1:
-                results: list[Any] = [await self.client.execute_command(*batch[0][0])]
-            else:
-                async with self.client.pipeline(transaction=False) as pipe:
-                    for args, _ in batch:
-                        pipe.execute_command(*args)
-                    results = await pipe.execute(raise_on_error=False)
+            conn = await self._connection()
+            await conn.send_packed_command(conn.pack_commands([args for args, _ in batch]))
+            results: list[Any] = []
+            for _ in batch:
+                try:
+                    results.append(await conn.read_response())
+                except ResponseError as exc:  # an error reply: its own caller's only
+                    results.append(exc)
         except BaseException as exc:
+            # Replies may be left unread: this socket is closed (the next batch on this
+            # connection opens a new one) and every caller of the batch gets the error.
+            if conn is not None:
+                await conn.disconnect()
             for _, fut in batch:
                 if not fut.done():
                     fut.set_exception(exc if isinstance(exc, Exception)
@@ -69,6 +80,9 @@ class CommandBatcher:
             if not isinstance(exc, Exception):
                 raise
             return
+        finally:
+            if conn is not None:
+                self._idle.append(conn)
         for (_, fut), result in zip(batch, results, strict=True):
             if fut.done():  # its caller was cancelled meanwhile
                 continue
@@ -76,3 +90,14 @@ class CommandBatcher:
                 fut.set_exception(result)
             else:
                 fut.set_result(result)
+
+    async def _connection(self) -> AbstractConnection:
+        # Connections are taken from the client's pool once and kept: the pool's checkout
+        # (a lock, a check for unread data, observability events) cost more than a
+        # batch's own round trip. Every batch reads all of its replies or closes the socket,
+        # so a kept connection never holds stale data.
+        # (A socket the server closed while idle is reopened by the connection itself,
+        # backend/cache/redis.py's _Connection.)
+        if self._idle:
+            return self._idle.pop()
+        return await self.client.connection_pool.get_connection()

@@ -38,9 +38,14 @@ class _Connection(Connection):
     happens directly; only when the transport could not pass it all to the kernel (a full
     socket buffer: Redis not reading) does the send wait for the drain, under the same
     timeout as before. Connecting and the periodic health check take redis-py's own path.
+    A socket the server closed while idle is reopened before use.
     """
 
     async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+        if self.is_connected and self._reader.at_eof():
+            # The server closed this socket while it sat idle (Redis restarted): open a new
+            # one rather than fail this command on "Connection closed by server".
+            await self.disconnect()
         if (not self.is_connected or self._writer.transport.is_closing()
                 or (check_health and self.health_check_interval
                     and asyncio.get_running_loop().time() > self.next_health_check)):

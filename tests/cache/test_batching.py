@@ -102,3 +102,18 @@ async def test_the_cache_counts_and_reads_through_the_batcher():
     finally:
         await cache.delete(k)
         await cache.close()
+
+
+async def test_a_kept_connection_that_was_killed_is_reopened(redis):
+    batcher = CommandBatcher(redis)
+    counter = key()
+    assert await batcher.call("INCR", counter) == 1
+    [mine] = [c for c in await redis.client_list() if c["cmd"] == "incr"]
+    await redis.client_kill_filter(_id=mine["id"])
+    # The batch on the dead socket fails (if the kill has not been noticed yet); its socket
+    # is dropped, and the next batch runs on a fresh one.
+    first = await asyncio.gather(batcher.call("INCR", counter), return_exceptions=True)
+    again = await batcher.call("INCR", counter)
+    assert again == (2 if isinstance(first[0], Exception) else 3), first
+    assert pool_size(redis) == 2  # the test's own connection and the batcher's one
+    await redis.delete(counter)
