@@ -185,8 +185,9 @@ async def bench_raw(total: int, concurrency: int, sql: str = RAW_INSERT,
 
 
 async def bench_raw_statement(total: int, concurrency: int) -> dict:
-    """Raw asyncpg running the very statement POST /v1/logs runs (entry, tags, digest
-    invalidation and overlaps in one INSERT), same rows."""
+    """Raw asyncpg running the statement POST /v1/logs runs for a lone insert (entry, tags,
+    digest invalidation and overlaps in one INSERT), same rows. Under this load the API
+    writes most entries in batches (backend/logs/insert_batch.py), so it can beat this."""
     from backend.logs import queries
 
     return await bench_raw(total, concurrency, queries.INSERT_ENTRY_TAGS, statement_row)

@@ -32,6 +32,12 @@ log = logging.getLogger("englog.logs")
 
 # A longer queue is written by several statements, one after the other.
 MAX_BATCH = 64
+# At most this many batches are being written at once; inserts that arrive meanwhile wait
+# for one to finish and go together in the next (group commit). So under load the batches
+# grow with the load, and PostgreSQL's cost per entry falls with the batch size. Two, not
+# one: a batch waiting on a lock (say, a user being deleted) holds up the next batches only
+# once the other one is stuck as well.
+MAX_IN_FLIGHT = 2
 
 
 @dataclass(slots=True)
@@ -70,22 +76,34 @@ class EntryBatcher:
     def __init__(self) -> None:
         self._queue: list[Pending] = []
         self._writing: set[asyncio.Task[None]] = set()
+        self._next: asyncio.Task[None] | None = None  # started, has not taken the queue yet
 
     def insert(self, fields: list[Any], monday: date, tags: list[str]
                ) -> asyncio.Future[dict[str, Any] | None]:
         """Queue one entry; the future resolves to what insert_one would return for it."""
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[dict[str, Any] | None] = loop.create_future()
-        if not self._queue:
-            # The task's first step runs after every callback already due in this pass of
-            # the loop: the inserts those issue join this batch.
-            task = loop.create_task(self._write())
-            self._writing.add(task)
-            task.add_done_callback(self._writing.discard)
         self._queue.append(Pending(fields, monday, tags, fut))
+        self._start(loop)
         return fut
 
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._next is not None or not self._queue or len(self._writing) >= MAX_IN_FLIGHT:
+            return
+        # The task's first step runs after every callback already due in this pass of the
+        # loop: the inserts those issue join its batch.
+        task = self._next = loop.create_task(self._write())
+        self._writing.add(task)
+        task.add_done_callback(self._written)
+
+    def _written(self, task: asyncio.Task[None]) -> None:
+        self._writing.discard(task)
+        if self._next is task:  # cancelled before its first step: the queue is still here
+            self._next = None
+        self._start(task.get_loop())  # what queued up meanwhile is the next batch
+
     async def _write(self) -> None:
+        self._next = None
         queued, self._queue = self._queue, []
         for start in range(0, len(queued), MAX_BATCH):
             batch = [p for p in queued[start:start + MAX_BATCH] if not p.future.done()]

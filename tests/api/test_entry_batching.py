@@ -202,3 +202,23 @@ async def test_batches_are_written_through_a_pool_of_generic_plans_only(orm):
     [default] = await db().execute_query_dict("SHOW plan_cache_mode")
     assert (batch["plan_cache_mode"], default["plan_cache_mode"]) == \
         ("force_generic_plan", "auto")
+
+
+async def test_inserts_arriving_while_batches_are_written_go_together_in_the_next(orm, db,
+                                                                                   users):
+    a, _ = users
+    uid = uuid.UUID(a.id)
+    first = [asyncio.ensure_future(create_entry(uid, entry(45 * i), tz="UTC"))
+             for i in range(3)]
+    await asyncio.sleep(0)  # batch 1 (three entries) is being written...
+    second = asyncio.ensure_future(create_entry(uid, entry(200), tz="UTC"))
+    await asyncio.sleep(0)  # ...and a lone one: insert_batch.MAX_IN_FLIGHT (2) are in flight
+    later = []
+    for i in range(3):  # each in a pass of its own: without the limit, three statements
+        later.append(asyncio.ensure_future(create_entry(uid, entry(300 + 45 * i), tz="UTC")))
+        await asyncio.sleep(0)
+    rows = await asyncio.gather(*first, second, *later)
+    assert insert_batch.MAX_IN_FLIGHT == 2
+    assert len(await xmins(db, [r["id"] for r in rows[:3]])) == 1
+    assert len(await xmins(db, [r["id"] for r in rows[4:]])) == 1  # written together
+    assert len(await xmins(db, [r["id"] for r in rows])) == 3
