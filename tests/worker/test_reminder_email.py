@@ -9,7 +9,7 @@ import asyncio
 import json
 import signal
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -69,12 +69,15 @@ async def test_reminder_email_once_for_an_empty_day_and_none_for_a_logged_one(st
             idle = await register(client, timezone=TZ, first_name="Idle")
             busy = await register(client, timezone=TZ, first_name="Busy")
             now = datetime.now(UTC)
-            r = await busy.post("/v1/logs", json={
-                "title": "Logged today", "type": "code", "start_time": now.isoformat(),
-                "end_time": (now + timedelta(minutes=30)).isoformat()})
-            assert r.status_code == 201, r.text
             at = reminder_time(now.astimezone(ZoneInfo(TZ)))
             day = at.date()
+            # On the reminder's day, which is tomorrow when the test runs in the last
+            # minutes before midnight in TZ (18:28-18:30 UTC).
+            start = max(now, datetime.combine(day, time.min, tzinfo=ZoneInfo(TZ)))
+            r = await busy.post("/v1/logs", json={
+                "title": "Logged today", "type": "code", "start_time": start.isoformat(),
+                "end_time": (start + timedelta(minutes=30)).isoformat()})
+            assert r.status_code == 201, r.text
             for user in (idle, busy):
                 r = await user.put("/v1/users/preferences", json={
                     "end_of_day_reminder_email": True,
