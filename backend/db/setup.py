@@ -26,11 +26,11 @@ async def _release_reset(conn: asyncpg.Connection) -> None:
         await conn.execute("ROLLBACK")
 
 
-# The pool the entry batcher writes through (backend/logs/insert_batch.py). Its statement
-# takes arrays whose lengths change with every batch, and under plan_cache_mode=auto
-# PostgreSQL re-plans it on every run (a custom plan for the exact lengths always looks
-# cheaper than the generic one): about 1 ms of planning per batch, more than the batch's own
-# work. So this pool's sessions always use the generic plan. Only this pool: elsewhere a
+# The pool the entry batcher writes through (backend/logs/insert_batch.py). Under
+# plan_cache_mode=auto PostgreSQL re-planned its statement on every run (measured with one
+# array parameter per column, whose exact lengths made a custom plan always look cheaper):
+# about 1 ms of planning per batch, more than the batch's own work. So this pool's sessions
+# always use the generic plan. Only this pool: elsewhere a
 # parameter's value can matter to the plan (an ORM filter on a partial index's column).
 # It is not registered with Tortoise, whose transactions would then have to name a
 # connection every time.
@@ -119,6 +119,8 @@ async def init_orm(database_url: str, *, pool_max: int = 20,
                    connect_timeout: float = 60.0) -> None:
     # The global fallback lets request tasks (created outside the listener's context) see it.
     global _batch_pool
+    if _batch_pool is not None:  # initialised again without close_orm: no pool left open
+        await _batch_pool.close()
     config = tortoise_config(database_url, pool_max=pool_max, connect_timeout=connect_timeout)
     await Tortoise.init(config=config, _enable_global_fallback=True)
     credentials = config["connections"]["default"]["credentials"]
