@@ -65,8 +65,8 @@ def install(app: Sanic) -> None:
             RATE_LIMITED.labels(decision.policy.name).inc()
             raise too_many(decision)
 
-    @app.on_response
-    async def _rate_headers(request: Request, response: HTTPResponse) -> None:
+    @app.on_response  # a plain function: it never waits (no coroutine per response)
+    def _rate_headers(request: Request, response: HTTPResponse) -> None:
         decision = getattr(request.ctx, "rate", None)
         if decision is not None:
             # setdefault: a 429 already carries them (too_many), from the same decision.

@@ -11,6 +11,7 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import orjson
 import pytest
 
 from backend.api.errors import ApiError
@@ -32,8 +33,11 @@ def entry(minutes: int, length: int = 30, title: str = "entry", **extra) -> Entr
 
 
 async def together(*writes):
-    """Start every write in the same loop pass, as concurrent requests would be."""
-    return await asyncio.gather(*writes, return_exceptions=True)
+    """Start every write in the same loop pass, as concurrent requests would be; each entry
+    as its request's answer would carry it (JSON), errors as raised."""
+    results = await asyncio.gather(*writes, return_exceptions=True)
+    return [r if isinstance(r, BaseException) else orjson.loads(orjson.dumps(r))
+            for r in results]
 
 
 async def xmins(db, ids) -> set[int]:
