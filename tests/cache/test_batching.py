@@ -11,7 +11,7 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ResponseError
+from redis.exceptions import DataError, ResponseError
 
 from backend.cache.batching import MAX_BATCH, CommandBatcher
 from backend.cache.redis import Cache
@@ -49,6 +49,21 @@ async def test_concurrent_commands_share_one_connection_and_get_their_own_replie
     assert counts == list(range(1, 151))  # in order: one connection, replies in order
     assert pool_size(redis) == 1
     await redis.delete(counter, *names)
+
+
+async def test_values_cross_byte_for_byte_and_a_bad_argument_fails_only_its_caller(redis):
+    batcher = CommandBatcher(redis)
+    raw, text = key(), key()
+    binary, unicode = bytes(range(256)) + b"\r\n$3\r\n", "café ☕ — ünïcode"
+    with pytest.raises(DataError):  # refused before anything is queued
+        batcher.call("SET", raw, True)
+    replies = await asyncio.gather(batcher.call("SET", raw, binary),
+                                   batcher.call("SET", text, unicode),
+                                   batcher.call("EXPIRE", raw, 60))
+    assert replies == [b"OK", b"OK", 1]
+    assert await redis.get(raw) == binary and await redis.get(text) == unicode.encode()
+    assert 0 < await redis.ttl(raw) <= 60
+    await redis.delete(raw, text)
 
 
 async def test_an_error_reply_reaches_only_its_own_caller(redis):
