@@ -7,9 +7,10 @@ handler (bench/empty_sanic.py) answering the same requests from the same load ge
     .venv/bin/python -m bench.bench_logs [--requests 4000] [--concurrency 16] [--workers 1]
 
 Prints requests/s, p50/p99 latency, the ratio API/raw (target >= 0.4, issue 11), the ratio
-API/empty handler, and the ratio limiter on/off (target >= 0.9: the limiter costs at most
-10% of throughput). The two API runs alternate (off, on, off, on) so drift in machine load
-hits both alike.
+API/empty handler, the ratio limiter on/off (target >= 0.9: the limiter costs at most 10%
+of throughput), and where each request's CPU goes: the API, PostgreSQL, Redis, the load
+generator and the whole machine (how near the cores are to saturation). The API runs
+alternate (off, on, off, on) so drift in machine load hits both alike.
 """
 
 from __future__ import annotations
@@ -37,11 +38,48 @@ DB_URL = f"{PG}/englog_bench_logs"
 BASE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc), to report the server's CPU
-    per request: unlike req/s it hardly moves when other work shares the machine."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _proc_stats() -> dict[int, tuple[str, int, float]]:
+    """pid -> (command name, parent pid, user + system CPU seconds) of every process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            raw = open(f"/proc/{name}/stat").read()
+        except OSError:  # gone meanwhile
+            continue
+        comm = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw.rsplit(")", 1)[1].split()
+        out[int(name)] = (comm, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of: the API server (its process and any worker processes under
+    it), PostgreSQL (all its processes), Redis, this process (the load generator), and the
+    whole machine (busy time of all cores, kernel included). Per request, these show where
+    a request's CPU goes and how close the machine is to saturation; unlike req/s they
+    hardly move when other work shares the machine."""
+    procs = _proc_stats()
+    server = {server_pid}
+    for _ in range(3):  # Sanic's manager -> worker processes
+        server |= {pid for pid, (_, ppid, _) in procs.items() if ppid in server}
+    busy = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    me = os.times()
+    return {
+        "api": sum(procs[p][2] for p in server if p in procs),
+        "postgres": sum(c for comm, _, c in procs.values() if comm.startswith("postgres")),
+        "redis": sum(c for comm, _, c in procs.values() if comm.startswith("redis-server")),
+        "load generator": me.user + me.system,
+        # user + nice + system + irq + softirq + steal, i.e. all but idle and iowait
+        "machine": (sum(busy) - busy[3] - busy[4]) / os.sysconf("SC_CLK_TCK"),
+    }
+
+
+def cpu_per_request(before: dict[str, float], after: dict[str, float], n: int
+                    ) -> dict[str, float]:
+    return {k: (after[k] - before[k]) / n * 1e6 for k in before}
 
 
 async def analyze() -> None:
@@ -89,16 +127,16 @@ async def bench_api(total: int, concurrency: int, workers: int, limits: bool = T
         await run_load(server.url, lambda i: json_post(host, "/v1/logs", bodies[total + i % 200],
                                                        headers), 200, concurrency)
         await analyze()
-        cpu0 = cpu_seconds(server.proc.pid)
+        cpu0 = cpu_snapshot(server.proc.pid)
         wall, lat, statuses = await run_load(
             server.url, lambda i: json_post(host, "/v1/logs", bodies[i], headers), total,
             concurrency)
-        cpu = cpu_seconds(server.proc.pid) - cpu0
+        cpu = cpu_per_request(cpu0, cpu_snapshot(server.proc.pid), total)
     finally:
         server.stop()
     assert statuses.get(201) == total, statuses
     return {"rps": total / wall, "p50": percentile(lat, 50), "p99": percentile(lat, 99),
-            "cpu_us": cpu / total * 1e6}
+            "cpu_us": cpu["api"], "cpu": cpu}
 
 
 def start_empty_sanic(port: int) -> subprocess.Popen:
@@ -120,16 +158,16 @@ async def bench_empty(total: int, concurrency: int) -> dict:
         bodies = [json.dumps(entry_body(i)).encode() for i in range(total + 200)]
         await run_load(url, lambda i: json_post(host, "/", bodies[total + i % 200], headers),
                        200, concurrency)
-        cpu0 = cpu_seconds(proc.pid)
+        cpu0 = cpu_snapshot(proc.pid)
         wall, lat, statuses = await run_load(
             url, lambda i: json_post(host, "/", bodies[i], headers), total, concurrency)
-        cpu = cpu_seconds(proc.pid) - cpu0
+        cpu = cpu_per_request(cpu0, cpu_snapshot(proc.pid), total)
     finally:
         proc.terminate()
         proc.wait(10)
     assert statuses.get(201) == total, statuses
     return {"rps": total / wall, "p50": percentile(lat, 50), "p99": percentile(lat, 99),
-            "cpu_us": cpu / total * 1e6}
+            "cpu_us": cpu["api"], "cpu": cpu}
 
 
 RAW_INSERT = ("INSERT INTO log_entries (user_id, title, description, type, start_time, "
@@ -228,6 +266,12 @@ async def main() -> None:
         cpu = f"{r['cpu_us']:>19.0f}" if "cpu_us" in r else f"{'-':>19}"
         print(f"{name:26}{r['rps']:>10.0f}{r['p50'] * 1000:>10.2f}{r['p99'] * 1000:>10.2f}"
               + cpu)
+    print(f"\nCPU per request, us (POST /v1/logs limits on; empty handler), "
+          f"{os.cpu_count()} cores:")
+    for part in api["cpu"]:
+        print(f"  {part:16}{api['cpu'][part]:>8.0f}{ceiling['cpu'][part]:>8.0f}")
+    machine = api["cpu"]["machine"] * api["rps"] / 1e6
+    print(f"  machine busy at that rate: {machine:.2f} of {os.cpu_count()} cores")
     print("all runs req/s: on " + ", ".join(f"{r['rps']:.0f}" for r in runs[True])
           + "; off " + ", ".join(f"{r['rps']:.0f}" for r in runs[False]))
     print(f"ratio API/raw throughput: {api['rps'] / raw['rps']:.2f}  (target >= 0.4)")
