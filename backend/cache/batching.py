@@ -7,9 +7,10 @@ for the round trip itself, so under load those calls were a quarter of a request
 Commands issued by different requests in the same pass of the event loop are queued and
 written together on one connection, their replies read back in order (pipelining, no MULTI:
 each command stands alone, as it did), so that cost is paid once per batch instead of once
-per command. The batches go through redis-py's connection (its encoder, parser, socket
-timeout and health check) but not its Pipeline or per-call pool checkout, whose bookkeeping
-was most of the remaining cost.
+per command. The batches go through redis-py's connection (its parser, socket and health
+check) but not its Pipeline, per-call pool checkout or general-purpose encoder, whose
+bookkeeping was most of the remaining cost: commands are packed by `pack` when queued, and
+a batch's replies are read under one deadline.
 
 Redis answers pipelined commands in order on one connection, so each caller gets exactly
 its own reply; a reply that is an error (e.g. NOSCRIPT) is raised to its own caller only,
