@@ -153,8 +153,7 @@ async def restore_entry(user_id: uuid.UUID, entry_id: uuid.UUID) -> dict[str, An
             await snapshots.restore_row(conn, user_id, entry_id)
             entry = await get_entry(user_id, entry_id, conn)
             # The week it is back in, and the week an undone edit had moved it to.
-            await forget_weeks(user_id, [*before, datetime.fromisoformat(entry["start_time"])],
-                               conn)
+            await forget_weeks(user_id, [*before, entry["start_time"]], conn)
             return entry
     except IntegrityError as exc:
         # The only reference that can have gone away meanwhile is the entry's project.
