@@ -96,7 +96,7 @@ async def _session_live(cache: Cache, settings: Any, claims: tokens.Claims) -> b
 
 def guard_keys(cache: Cache, claims: tokens.Claims) -> tuple[str, str]:
     """The Redis keys current_user reads: the cached user and the session's marker."""
-    return user_cache_key(cache, claims.sub), session_state_key(cache, claims.sid)
+    return user_cache_key(cache, claims.sub_text), session_state_key(cache, claims.sid_text)
 
 
 def prefetch_guard_state(request: Request, claims: tokens.Claims,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import jwt
 
@@ -26,6 +27,17 @@ class Claims:
     jti: uuid.UUID
     type: str
     exp: datetime
+
+    # The ids as text, for the Redis keys every request builds (rate-limit identity, cached
+    # user, session marker). decode() keeps verified access tokens, so this runs once per
+    # token rather than once per request (UUID.__str__ is Python code).
+    @cached_property
+    def sub_text(self) -> str:
+        return str(self.sub)
+
+    @cached_property
+    def sid_text(self) -> str:
+        return str(self.sid)
 
 
 def _unauthorized(detail: str) -> ApiError:

@@ -85,4 +85,4 @@ def select(request: Request, policies: dict[str, Policy], settings: Settings
     if claims is None:
         return Choice(policies["anonymous"], "ip:" + client_ip(request))
     kind = "read" if request.method in READ_METHODS else "write"
-    return Choice(policies[kind], f"user:{claims.sub}", claims)
+    return Choice(policies[kind], f"user:{claims.sub_text}", claims)

@@ -61,10 +61,15 @@ def draft_defaults(stored: dict[str, Any] | None) -> dict[str, str]:
     """What an entry or timer created without value_rating or impact_level (or a timer
     started without a type) gets: the user's preferences, so "default" means *their*
     default and not a constant of the API."""
-    prefs = effective_preferences(stored)
-    return {"value_rating": prefs["default_value_rating"],
-            "impact_level": prefs["default_impact_level"],
-            "type": prefs["default_activity_type"]}
+    # The three keys alone, not effective_preferences(): this runs on every entry written.
+    stored = stored or {}
+    return {field: stored.get(key, PREFERENCE_DEFAULTS[key])
+            for field, key in _DRAFT_PREFERENCES.items()}
+
+
+_DRAFT_PREFERENCES = {"value_rating": "default_value_rating",
+                      "impact_level": "default_impact_level",
+                      "type": "default_activity_type"}
 
 
 class ProfileUpdate(BaseModel):
