@@ -109,19 +109,24 @@ def entry_body(i: int) -> dict:
     }
 
 
+async def login(url: str, http_timeout: float = 30) -> dict[str, str]:
+    """Register a new user and log in: the bearer header for its requests."""
+    creds = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
+             "password": "benchmark-pass-1"}
+    async with httpx.AsyncClient(timeout=http_timeout) as client:
+        (await client.post(url + "/v1/auth/register", json=creds)).raise_for_status()
+        r = await client.post(url + "/v1/auth/login", json=creds)
+    r.raise_for_status()
+    return {"Authorization": "Bearer " + r.json()["access_token"]}
+
+
 async def bench_api(total: int, concurrency: int, workers: int, limits: bool = True) -> dict:
     env = test_env(DB_URL, f"englog-bench-{os.getpid()}:", ENGLOG_WORKERS=str(workers),
                    ENGLOG_RATE_LIMITS_ENABLED=str(limits).lower())
     server = ApiProcess(env)
     server.start()
     try:
-        creds = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
-                 "password": "benchmark-pass-1"}
-        async with httpx.AsyncClient() as client:
-            (await client.post(server.url + "/v1/auth/register", json=creds)).raise_for_status()
-            r = await client.post(server.url + "/v1/auth/login", json=creds)
-        r.raise_for_status()
-        headers = {"Authorization": "Bearer " + r.json()["access_token"]}
+        headers = await login(server.url)
         host = f"127.0.0.1:{server.port}"
         bodies = [json.dumps(entry_body(i)).encode() for i in range(total + 200)]
         # Warm-up: JIT-free Python still has caches (prepared statements, pools) to fill.

@@ -24,28 +24,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import httpx
-
 from backend.db.setup import apply_migrations, create_database_if_missing, drop_database
-from bench.bench_logs import PG, entry_body
+from bench.bench_logs import PG, entry_body, login
 from bench.http_load import json_post, run_load
 from tests.support.servers import ROOT, free_port, test_env, wait_http
 
 DB_URL = f"{PG}/englog_bench_instructions"
-
-
-async def login(url: str) -> dict[str, str]:
-    creds = {"email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
-             "password": "benchmark-pass-1"}
-    # Generous timeouts: argon2 under valgrind takes a while.
-    async with httpx.AsyncClient(timeout=300) as client:
-        (await client.post(url + "/v1/auth/register", json=creds)).raise_for_status()
-        r = await client.post(url + "/v1/auth/login", json=creds)
-    r.raise_for_status()
-    return {"Authorization": "Bearer " + r.json()["access_token"]}
 
 
 def start_under_callgrind(port: int, out: Path) -> subprocess.Popen:
@@ -86,7 +72,8 @@ async def main() -> None:
     url, host = f"http://127.0.0.1:{port}", f"127.0.0.1:{port}"
     proc = start_under_callgrind(port, out)
     try:
-        headers = await login(url)
+        # Generous: argon2 under valgrind takes a while.
+        headers = await login(url, http_timeout=300)
         bodies = [json.dumps(entry_body(i)).encode() for i in range(n + 100)]
         await run_load(url, lambda i: json_post(host, "/v1/logs", bodies[n + i], headers),
                        100, 1)
