@@ -107,7 +107,9 @@ async def test_a_cancelled_caller_does_not_disturb_the_others(redis):
 
 
 async def test_the_cache_counts_and_reads_through_the_batcher():
-    cache = Cache(REDIS_URL, f"englog-test-batch-{uuid.uuid4().hex[:8]}:")
+    # A generous timeout: CI once saw this first localhost connect take over the default
+    # 200 ms, and the Cache (rightly) degraded; this test is about batching, not timeouts.
+    cache = Cache(REDIS_URL, f"englog-test-batch-{uuid.uuid4().hex[:8]}:", timeout_s=2.0)
     k = cache.key("n")
     try:
         assert await asyncio.gather(*(cache.incr(k) for _ in range(20))) == list(range(1, 21))
