@@ -25,19 +25,22 @@ from typing import Any
 
 import orjson
 
-from backend.db.setup import BATCH_POOL, db
+from backend.db.setup import BATCH_POOL, BATCH_POOL_MAX, db
 from backend.logs import queries as sql
 
 log = logging.getLogger("englog.logs")
 
 # A longer queue is written by several statements, one after the other.
 MAX_BATCH = 64
-# At most this many batches are being written at once; inserts that arrive meanwhile wait
-# for one to finish and go together in the next (group commit). So under load the batches
-# grow with the load, and PostgreSQL's cost per entry falls with the batch size. Two, not
-# one: a batch waiting on a lock (say, a user being deleted) holds up the next batches only
-# once the other one is stuck as well.
-MAX_IN_FLIGHT = 2
+# One batch is written at a time; inserts that arrive meanwhile wait for it and go together
+# in the next (group commit). So under load the batches grow with the load, and
+# PostgreSQL's cost per entry falls with the batch size: with two at a time the batches
+# under bench/bench_logs.py's load were half as big and throughput ~15% lower.
+# A batch stuck on a lock (say, a user being deleted) must not hold up everyone's writes:
+# once every batch in flight has been out for STALLED_AFTER_S (normal ones take a few ms),
+# one more may start, up to MAX_IN_FLIGHT (the batch pool's size, BATCH_POOL_MAX).
+STALLED_AFTER_S = 0.05
+MAX_IN_FLIGHT = BATCH_POOL_MAX
 
 
 @dataclass(slots=True)
@@ -75,8 +78,9 @@ def batch_params(batch: list[Pending]) -> list[Any]:
 class EntryBatcher:
     def __init__(self) -> None:
         self._queue: list[Pending] = []
-        self._writing: set[asyncio.Task[None]] = set()
+        self._writing: dict[asyncio.Task[None], float] = {}  # batch -> loop time it started
         self._next: asyncio.Task[None] | None = None  # started, has not taken the queue yet
+        self._reopen: asyncio.TimerHandle | None = None  # when a stalled batch frees a slot
 
     def insert(self, fields: list[Any], monday: date, tags: list[str]
                ) -> asyncio.Future[dict[str, Any] | None]:
@@ -90,14 +94,27 @@ class EntryBatcher:
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._next is not None or not self._queue or len(self._writing) >= MAX_IN_FLIGHT:
             return
+        now = loop.time()
+        if self._writing:
+            newest = max(self._writing.values())
+            if now - newest < STALLED_AFTER_S:
+                # One is being written normally: the queue goes in the batch after it,
+                # unless that one stalls first.
+                if self._reopen is None:
+                    self._reopen = loop.call_at(newest + STALLED_AFTER_S, self._stalled, loop)
+                return
         # The task's first step runs after every callback already due in this pass of the
         # loop: the inserts those issue join its batch.
         task = self._next = loop.create_task(self._write())
-        self._writing.add(task)
+        self._writing[task] = now
         task.add_done_callback(self._written)
 
+    def _stalled(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._reopen = None
+        self._start(loop)
+
     def _written(self, task: asyncio.Task[None]) -> None:
-        self._writing.discard(task)
+        self._writing.pop(task, None)
         if self._next is task:  # cancelled before its first step: the queue is still here
             self._next = None
         self._start(task.get_loop())  # what queued up meanwhile is the next batch

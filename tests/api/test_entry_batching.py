@@ -208,21 +208,46 @@ async def test_batches_are_written_through_a_pool_of_generic_plans_only(orm):
         ("force_generic_plan", "auto")
 
 
-async def test_inserts_arriving_while_batches_are_written_go_together_in_the_next(orm, db,
-                                                                                   users):
+async def test_inserts_arriving_while_a_batch_is_written_go_together_in_the_next(orm, db,
+                                                                                 users):
     a, _ = users
     uid = uuid.UUID(a.id)
     first = [asyncio.ensure_future(create_entry(uid, entry(45 * i), tz="UTC"))
              for i in range(3)]
     await asyncio.sleep(0)  # batch 1 (three entries) is being written...
-    second = asyncio.ensure_future(create_entry(uid, entry(200), tz="UTC"))
-    await asyncio.sleep(0)  # ...and a lone one: insert_batch.MAX_IN_FLIGHT (2) are in flight
     later = []
-    for i in range(3):  # each in a pass of its own: without the limit, three statements
+    for i in range(4):  # ...and these arrive each in a pass of its own: they wait for it
         later.append(asyncio.ensure_future(create_entry(uid, entry(300 + 45 * i), tz="UTC")))
         await asyncio.sleep(0)
-    rows = await asyncio.gather(*first, second, *later)
-    assert insert_batch.MAX_IN_FLIGHT == 2
+    rows = await asyncio.gather(*first, *later)
     assert len(await xmins(db, [r["id"] for r in rows[:3]])) == 1
-    assert len(await xmins(db, [r["id"] for r in rows[4:]])) == 1  # written together
-    assert len(await xmins(db, [r["id"] for r in rows])) == 3
+    assert len(await xmins(db, [r["id"] for r in rows[3:]])) == 1  # written together
+    assert len(await xmins(db, [r["id"] for r in rows])) == 2
+
+
+async def test_a_batch_stuck_on_a_lock_does_not_hold_up_other_users_writes(orm, db, users):
+    a, b = users
+    async with db.acquire() as locker:
+        held = locker.transaction()
+        await held.start()
+        try:
+            # As a deletion of user A would: its row locked, so the foreign-key check of
+            # A's inserts waits.
+            await locker.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE",
+                                 uuid.UUID(a.id))
+            stuck = [asyncio.ensure_future(create_entry(uuid.UUID(a.id), entry(45 * i,
+                                                        title=f"a{i}"), tz="UTC"))
+                     for i in range(2)]
+            await asyncio.sleep(0)
+            # B's insert queues behind A's batch, and goes once that one counts as stalled
+            # (insert_batch.STALLED_AFTER_S), not when the lock is released.
+            b_row = await asyncio.wait_for(
+                create_entry(uuid.UUID(b.id), entry(0, title="b"), tz="UTC"), 10)
+            assert not any(t.done() for t in stuck)
+            assert await db.fetchval("SELECT title FROM log_entries WHERE id = $1::uuid",
+                                     uuid.UUID(b_row["id"])) == "b"
+        finally:
+            await held.rollback()
+    rows = await asyncio.gather(*stuck)
+    assert [r["title"] for r in rows] == ["a0", "a1"]
+    assert len(await xmins(db, [r["id"] for r in rows])) == 1
