@@ -80,7 +80,7 @@ class EntryBatcher:
         self._queue: list[Pending] = []
         self._writing: dict[asyncio.Task[None], float] = {}  # batch -> loop time it started
         self._next: asyncio.Task[None] | None = None  # started, has not taken the queue yet
-        self._reopen: asyncio.TimerHandle | None = None  # when a stalled batch frees a slot
+        self._watched: asyncio.Task[None] | None = None  # the batch a stall timer waits on
 
     def insert(self, fields: list[Any], monday: date, tags: list[str]
                ) -> asyncio.Future[dict[str, Any] | None]:
@@ -96,22 +96,19 @@ class EntryBatcher:
             return
         now = loop.time()
         if self._writing:
-            newest = max(self._writing.values())
-            if now - newest < STALLED_AFTER_S:
+            newest, started = max(self._writing.items(), key=lambda item: item[1])
+            if now - started < STALLED_AFTER_S:
                 # One is being written normally: the queue goes in the batch after it,
-                # unless that one stalls first.
-                if self._reopen is None:
-                    self._reopen = loop.call_at(newest + STALLED_AFTER_S, self._stalled, loop)
+                # unless that one stalls first (then this runs again and starts one).
+                if self._watched is not newest:
+                    self._watched = newest
+                    loop.call_at(started + STALLED_AFTER_S, self._start, loop)
                 return
         # The task's first step runs after every callback already due in this pass of the
         # loop: the inserts those issue join its batch.
         task = self._next = loop.create_task(self._write())
         self._writing[task] = now
         task.add_done_callback(self._written)
-
-    def _stalled(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._reopen = None
-        self._start(loop)
 
     def _written(self, task: asyncio.Task[None]) -> None:
         self._writing.pop(task, None)
