@@ -78,9 +78,10 @@ def batch_params(batch: list[Pending]) -> list[Any]:
 class EntryBatcher:
     def __init__(self) -> None:
         self._queue: list[Pending] = []
-        self._writing: dict[asyncio.Task[None], float] = {}  # batch -> loop time it started
+        self._writing: set[asyncio.Task[None]] = set()
         self._next: asyncio.Task[None] | None = None  # started, has not taken the queue yet
-        self._watched: asyncio.Task[None] | None = None  # the batch a stall timer waits on
+        # The batch in flight that has not stalled yet; while there is one, no other starts.
+        self._fresh: asyncio.Task[None] | None = None
 
     def insert(self, fields: list[Any], monday: date, tags: list[str]
                ) -> asyncio.Future[dict[str, Any] | None]:
@@ -92,26 +93,25 @@ class EntryBatcher:
         return fut
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
-        if self._next is not None or not self._queue or len(self._writing) >= MAX_IN_FLIGHT:
+        if (self._next is not None or self._fresh is not None or not self._queue
+                or len(self._writing) >= MAX_IN_FLIGHT):
             return
-        now = loop.time()
-        if self._writing:
-            newest, started = max(self._writing.items(), key=lambda item: item[1])
-            if now - started < STALLED_AFTER_S:
-                # One is being written normally: the queue goes in the batch after it,
-                # unless that one stalls first (then this runs again and starts one).
-                if self._watched is not newest:
-                    self._watched = newest
-                    loop.call_at(started + STALLED_AFTER_S, self._start, loop)
-                return
         # The task's first step runs after every callback already due in this pass of the
         # loop: the inserts those issue join its batch.
-        task = self._next = loop.create_task(self._write())
-        self._writing[task] = now
+        task = self._next = self._fresh = loop.create_task(self._write())
+        self._writing.add(task)
         task.add_done_callback(self._written)
+        loop.call_later(STALLED_AFTER_S, self._stalled, task)
+
+    def _stalled(self, task: asyncio.Task[None]) -> None:
+        if self._fresh is task:  # still out: what waits for it may start the next batch
+            self._fresh = None
+            self._start(task.get_loop())
 
     def _written(self, task: asyncio.Task[None]) -> None:
-        self._writing.pop(task, None)
+        self._writing.discard(task)
+        if self._fresh is task:
+            self._fresh = None
         if self._next is task:  # cancelled before its first step: the queue is still here
             self._next = None
         self._start(task.get_loop())  # what queued up meanwhile is the next batch
