@@ -297,12 +297,17 @@ async def test_archived_projects_are_not_offered_for_a_timer(api_url, alice, tmp
 async def test_palette_on_the_dashboard_finds_other_screens_actions(api_url, alice, tmp_path):
     from textual.command import CommandList
 
-    # Something to report this week (the report covers the current week).
-    end = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
-    r = await alice.post("/v1/logs", json={
-        "title": "Worth reporting", "type": "code",
-        "start_time": (end - timedelta(hours=1)).isoformat(), "end_time": end.isoformat()})
-    assert r.status_code == 201, r.text
+    # Something to report this week (the report covers the server's current week, in Alice's
+    # zone, UTC). Placed from the week's Monday, not from now: "an hour ago" is last week for
+    # the first hour of a Monday (CI once ran this at 00:13). The next week's Monday too, in
+    # case the week turns between this and the request.
+    now = datetime.now(UTC)
+    monday = datetime(now.year, now.month, now.day, 9, tzinfo=UTC) - timedelta(days=now.weekday())
+    for start in (monday, monday + timedelta(days=7)):
+        r = await alice.post("/v1/logs", json={
+            "title": "Worth reporting", "type": "code", "start_time": start.isoformat(),
+            "end_time": (start + timedelta(hours=1)).isoformat()})
+        assert r.status_code == 201, r.text
     app = make_app(tmp_path, api_url, session_of(alice))
     async with app.run_test(size=SIZE) as pilot:
         await _dashboard(app, pilot)
