@@ -33,11 +33,13 @@ log = logging.getLogger("englog.logs")
 # A longer queue is written by several statements, one after the other.
 MAX_BATCH = 64
 # One batch is written at a time; inserts that arrive meanwhile wait for it and go together
-# in the next (group commit). So under load the batches grow with the load, and
-# PostgreSQL's cost per entry falls with the batch size: with two at a time the batches
-# under bench/bench_logs.py's load were half as big and throughput ~15% lower.
+# in the next (group commit), so the batches grow with the load. One rather than two: two
+# batch transactions at once share-lock the same hot rows for their foreign keys (the
+# user's, the tags') and compete for the same two cores; under bench/bench_logs.py's load
+# two at a time cost PostgreSQL 10-35% more CPU per entry (multixacts appeared, one-entry
+# batches were 4x as many) and the API ~15% of its throughput.
 # A batch stuck on a lock (say, a user being deleted) must not hold up everyone's writes:
-# once every batch in flight has been out for STALLED_AFTER_S (normal ones take a few ms),
+# once the newest batch has been out for STALLED_AFTER_S (normal ones take a few ms),
 # one more may start, up to MAX_IN_FLIGHT (the batch pool's size, BATCH_POOL_MAX).
 STALLED_AFTER_S = 0.05
 MAX_IN_FLIGHT = BATCH_POOL_MAX
