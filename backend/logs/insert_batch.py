@@ -81,8 +81,8 @@ class EntryBatcher:
     def __init__(self) -> None:
         self._queue: list[Pending] = []
         self._writing: set[asyncio.Task[None]] = set()
-        self._next: asyncio.Task[None] | None = None  # started, has not taken the queue yet
-        # The batch in flight that has not stalled yet; while there is one, no other starts.
+        # The newest batch, while it is out and has not stalled: while there is one, no
+        # other starts (and if it has not taken the queue yet, what arrives joins it).
         self._fresh: asyncio.Task[None] | None = None
 
     def insert(self, fields: list[Any], monday: date, tags: list[str]
@@ -95,12 +95,11 @@ class EntryBatcher:
         return fut
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
-        if (self._next is not None or self._fresh is not None or not self._queue
-                or len(self._writing) >= MAX_IN_FLIGHT):
+        if self._fresh is not None or not self._queue or len(self._writing) >= MAX_IN_FLIGHT:
             return
         # The task's first step runs after every callback already due in this pass of the
         # loop: the inserts those issue join its batch.
-        task = self._next = self._fresh = loop.create_task(self._write())
+        task = self._fresh = loop.create_task(self._write())
         self._writing.add(task)
         task.add_done_callback(self._written)
         loop.call_later(STALLED_AFTER_S, self._stalled, task)
@@ -112,14 +111,11 @@ class EntryBatcher:
 
     def _written(self, task: asyncio.Task[None]) -> None:
         self._writing.discard(task)
-        if self._fresh is task:
+        if self._fresh is task:  # (if cancelled before its first step, the queue is still here)
             self._fresh = None
-        if self._next is task:  # cancelled before its first step: the queue is still here
-            self._next = None
         self._start(task.get_loop())  # what queued up meanwhile is the next batch
 
     async def _write(self) -> None:
-        self._next = None
         queued, self._queue = self._queue, []
         for start in range(0, len(queued), MAX_BATCH):
             batch = [p for p in queued[start:start + MAX_BATCH] if not p.future.done()]
