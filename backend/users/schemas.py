@@ -57,6 +57,12 @@ def effective_preferences(stored: dict[str, Any] | None) -> dict[str, Any]:
     return {k: stored.get(k, v) for k, v in PREFERENCE_DEFAULTS.items()}
 
 
+# Entry field -> the preference that gives its default.
+_DRAFT_PREFERENCES = {"value_rating": "default_value_rating",
+                      "impact_level": "default_impact_level",
+                      "type": "default_activity_type"}
+
+
 def draft_defaults(stored: dict[str, Any] | None) -> dict[str, str]:
     """What an entry or timer created without value_rating or impact_level (or a timer
     started without a type) gets: the user's preferences, so "default" means *their*
@@ -65,11 +71,6 @@ def draft_defaults(stored: dict[str, Any] | None) -> dict[str, str]:
     stored = stored or {}
     return {field: stored.get(key, PREFERENCE_DEFAULTS[key])
             for field, key in _DRAFT_PREFERENCES.items()}
-
-
-_DRAFT_PREFERENCES = {"value_rating": "default_value_rating",
-                      "impact_level": "default_impact_level",
-                      "type": "default_activity_type"}
 
 
 class ProfileUpdate(BaseModel):

@@ -299,7 +299,7 @@ async def test_palette_on_the_dashboard_finds_other_screens_actions(api_url, ali
 
     # Something to report this week (the report covers the server's current week, in Alice's
     # zone, UTC). Placed from the week's Monday, not from now: "an hour ago" is last week for
-    # the first hour of a Monday (CI once ran this at 00:13). The next week's Monday too, in
+    # the first hour of a Monday (a full run once hit it at 00:13). The next week's Monday too, in
     # case the week turns between this and the request.
     now = datetime.now(UTC)
     monday = datetime(now.year, now.month, now.day, 9, tzinfo=UTC) - timedelta(days=now.weekday())
